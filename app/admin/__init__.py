@@ -1,0 +1,7 @@
+"""Pages for administrators: accounts and roles, assemblies and rosters, cycles and stages."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from app.admin import routes  # noqa: E402,F401

@@ -1,0 +1,79 @@
+"""Administration forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.templating import ASSEMBLY_KIND_LABELS, ROLE_LABELS
+
+
+class RolesForm(FlaskForm):
+    roles = SelectMultipleField(
+        _l("Roles"),
+        choices=list(ROLE_LABELS.items()),
+        option_widget=widgets.CheckboxInput(),
+        widget=widgets.ListWidget(prefix_label=False),
+    )
+    active = SelectField(
+        _l("Account"), choices=[("1", _l("Active")), ("0", _l("Disabled"))]
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class AssemblyForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=list(ASSEMBLY_KIND_LABELS.items()))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    area = StringField(
+        _l("Area it serves"), description=_l("e.g. 东城区 or 和平社区"),
+        validators=[DataRequired(), Length(max=120)],
+    )
+    term_start = DateField(_l("Term starts"), validators=[DataRequired()])
+    term_end = DateField(_l("Term ends"), validators=[DataRequired()])
+    submit = SubmitField(_l("Create assembly"))
+
+    def validate_term_end(self, field):
+        if self.term_start.data and field.data and field.data <= self.term_start.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("The term must end after it starts."))
+
+
+class MemberForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    title = StringField(
+        _l("Title (optional)"), description=_l("e.g. 主任, 召集人"),
+        validators=[Optional(), Length(max=40)],
+    )
+    joined_on = DateField(_l("Seated from"), validators=[DataRequired()])
+    submit = SubmitField(_l("Add member"))
+
+
+class CycleForm(FlaskForm):
+    assembly_id = SelectField(_l("Assembly"), coerce=int)
+    title = StringField(
+        _l("Title"), description=_l("e.g. 2027年度民生实事项目"),
+        validators=[DataRequired(), Length(max=120)],
+    )
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    collection_starts = DateField(_l("Collection starts"), validators=[DataRequired()])
+    shortlist_starts = DateField(_l("Shortlist starts"), validators=[DataRequired()])
+    ballot_starts = DateField(_l("Ballot starts"), validators=[DataRequired()])
+    implementation_starts = DateField(_l("Implementation starts"), validators=[DataRequired()])
+    evaluation_starts = DateField(_l("Evaluation starts"), validators=[DataRequired()])
+    closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
+    submit = SubmitField(_l("Create cycle"))
+
+
+class AdvanceForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Move to the next stage"))

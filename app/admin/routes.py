@@ -1,0 +1,177 @@
+"""Administration: every action here is an admin's and every change is committed once."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app.admin import bp
+from app.admin.forms import AdvanceForm, AssemblyForm, CycleForm, MemberForm, RolesForm
+from app.auth.access import allow
+from app.db import get_session
+from app.messages import domain_message
+from app.pagination import paginate
+from proposals.cycles import advance_cycle, create_cycle
+from proposals.models import Cycle
+from proposals.stages import Stage, next_stage
+from votes.base import DomainError
+from votes.people import Assembly, Membership, Role, User, add_member, find_user
+
+
+@bp.route("/")
+@allow("admin")
+def index():
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users")
+@allow("admin")
+def users():
+    db = get_session()
+    q = request.args.get("q", "").strip()[:60]
+    stmt = select(User).order_by(User.id)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(User.username.ilike(like), User.display_name.ilike(like)))
+    page = paginate(db, stmt, current_app.config["PAGE_SIZE"])
+    return render_template("admin/users.html", page=page, q=q)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@allow("admin")
+def user(user_id: int):
+    db = get_session()
+    found = db.get(User, user_id) or abort(404)
+    form = RolesForm(
+        data={"roles": sorted(found.roles), "active": "1" if found.active else "0"}
+        if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        wanted = {Role(r) for r in form.roles.data}
+        if found.id == current_user.id and (Role.ADMIN not in wanted or form.active.data == "0"):
+            flash(_("You cannot remove your own administrator access."), "error")
+        else:
+            for role in Role:
+                (found.grant if role in wanted else found.revoke)(role)
+            found.active = form.active.data == "1"
+            db.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    seats = db.scalars(select(Membership).where(Membership.user_id == user_id)).all()
+    return render_template("admin/user.html", user=found, form=form, seats=seats)
+
+
+@bp.route("/assemblies", methods=["GET", "POST"])
+@allow("admin")
+def assemblies():
+    db = get_session()
+    form = AssemblyForm()
+    if form.validate_on_submit():
+        assembly = Assembly(
+            kind=form.kind.data, name=form.name.data.strip(), area=form.area.data.strip(),
+            term_start=form.term_start.data, term_end=form.term_end.data,
+        )
+        db.add(assembly)
+        db.commit()
+        flash(_("Assembly created."), "success")
+        return redirect(url_for("admin.assembly", assembly_id=assembly.id))
+    rows = db.scalars(select(Assembly).order_by(Assembly.kind, Assembly.name)).all()
+    return render_template("admin/assemblies.html", assemblies=rows, form=form)
+
+
+@bp.route("/assemblies/<int:assembly_id>", methods=["GET", "POST"])
+@allow("admin")
+def assembly(assembly_id: int):
+    db = get_session()
+    found = db.get(Assembly, assembly_id) or abort(404)
+    form = MemberForm()
+    if form.validate_on_submit():
+        member = find_user(db, form.username.data)
+        if member is None:
+            form.username.errors.append(_("No account has this username."))
+        else:
+            try:
+                add_member(
+                    db, found, member, current_user, joined_on=form.joined_on.data,
+                    title=form.title.data or None,
+                )
+            except DomainError as error:
+                db.rollback()
+                form.username.errors.append(domain_message(error))
+            else:
+                db.commit()
+                flash(_("%(name)s is now a member.", name=member.display_name), "success")
+                return redirect(url_for("admin.assembly", assembly_id=assembly_id))
+    members = db.scalars(
+        select(Membership).where(Membership.assembly_id == assembly_id).order_by(Membership.id)
+    ).all()
+    return render_template("admin/assembly.html", assembly=found, members=members, form=form)
+
+
+@bp.route("/cycles", methods=["GET", "POST"])
+@allow("admin")
+def cycles():
+    db = get_session()
+    form = CycleForm()
+    form.assembly_id.choices = [
+        (a.id, a.name) for a in db.scalars(select(Assembly).order_by(Assembly.name))
+    ]
+    if form.validate_on_submit():
+        dates = {
+            Stage.COLLECTION: form.collection_starts.data,
+            Stage.SHORTLIST: form.shortlist_starts.data,
+            Stage.BALLOT: form.ballot_starts.data,
+            Stage.IMPLEMENTATION: form.implementation_starts.data,
+            Stage.EVALUATION: form.evaluation_starts.data,
+            Stage.CLOSED: form.closes_on.data,
+        }
+        if db.scalar(select(Cycle.id).where(Cycle.title == form.title.data.strip())):
+            form.title.errors.append(_("A cycle with this title exists already."))
+        else:
+            try:
+                created = create_cycle(
+                    db, current_user, assembly=db.get(Assembly, form.assembly_id.data),
+                    title=form.title.data.strip(), year=form.year.data, dates=dates,
+                )
+            except DomainError as error:
+                db.rollback()
+                flash(domain_message(error), "error")
+            else:
+                db.commit()
+                flash(_("Cycle created; it is now collecting proposals."), "success")
+                return redirect(url_for("public.cycle", cycle_id=created.id))
+    rows = db.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())).all()
+    advance_forms = {
+        c.id: AdvanceForm(target=next_stage(Stage(c.stage)).value, prefix=f"c{c.id}")
+        for c in rows if next_stage(Stage(c.stage))
+    }
+    return render_template(
+        "admin/cycles.html", cycles=rows, form=form, advance_forms=advance_forms,
+        next_stage=lambda c: next_stage(Stage(c.stage)),
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/advance", methods=["POST"])
+@allow("admin")
+def advance(cycle_id: int):
+    db = get_session()
+    found = db.get(Cycle, cycle_id) or abort(404)
+    form = AdvanceForm(prefix=f"c{cycle_id}")
+    if not form.validate_on_submit():
+        flash(_("The request was incomplete; nothing changed."), "error")
+        return redirect(url_for("admin.cycles"))
+    try:
+        transition = advance_cycle(db, found, current_user, form.target.data)
+    except DomainError as error:
+        db.rollback()
+        flash(domain_message(error), "error")
+    else:
+        db.commit()
+        from app.templating import STAGE_LABELS
+
+        flash(
+            _("%(cycle)s moved to: %(stage)s.", cycle=found.title,
+              stage=STAGE_LABELS[transition.to_stage]),
+            "success",
+        )
+    return redirect(url_for("admin.cycles"))

@@ -1,0 +1,7 @@
+"""Accounts: register, sign in and out, change password; loads the signed-in user."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/account")
+
+from app.auth import routes  # noqa: E402,F401

@@ -1,0 +1,77 @@
+"""Account forms: every label and message is translatable, limits are stated to the user."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.validators import Email as EmailValidator
+
+PASSWORD_MIN = 10
+
+
+def _not_blank(form, field):
+    if field.data is not None and not str(field.data).strip():
+        raise ValidationError(_l("This field cannot be only spaces."))
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        description=_l("3–40 letters, digits, dots, dashes or underscores."),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=40),
+            Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use only letters, digits, . _ or -.")),
+        ],
+    )
+    display_name = StringField(
+        _l("Name shown to others"),
+        description=_l("Up to 60 characters."),
+        validators=[DataRequired(), _not_blank, Length(max=60)],
+    )
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Length(max=254), EmailValidator(check_deliverability=False)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Create account"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Sign out"))

@@ -1,0 +1,27 @@
+"""Password hashing with argon2id; hashes made with older parameters are renewed at login."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+
+
+def use_light_parameters() -> None:
+    """Tests only: argon2id still, with parameters that cost milliseconds, not tenths."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    return _hasher.check_needs_rehash(stored)

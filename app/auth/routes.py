@@ -1,0 +1,105 @@
+"""Account pages. Sign-in attempts are rate-limited per client address."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.access import PUBLIC, SIGNED_IN, allow, is_safe_next
+from app.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
+from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.db import get_session
+from app.extensions import limiter, login_manager
+from votes.base import DomainError
+from votes.people import User, find_user, register_user
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = get_session().get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def _next_url() -> str:
+    target = request.args.get("next") or request.form.get("next")
+    return target if is_safe_next(target) else url_for("public.home")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_next_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = find_user(session, form.username.data)
+        if user is None or not user.active or not verify_password(
+            user.password_hash, form.password.data
+        ):
+            # One message for both cases, so the form does not reveal which names exist.
+            flash(_("Wrong username or password."), "error")
+            return render_template("auth/login.html", form=form, next=request.args.get("next"))
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(form.password.data)
+            session.commit()
+        login_user(user, remember=form.remember.data)
+        flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+        return redirect(_next_url())
+    return render_template("auth/login.html", form=form, next=request.args.get("next"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit(_login_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = register_user(
+                session, username=form.username.data, display_name=form.display_name.data,
+                email=form.email.data, password_hash=hash_password(form.password.data),
+            )
+        except DomainError:
+            form.username.errors.append(_("This username is already taken."))
+        else:
+            session.commit()
+            login_user(user)
+            flash(_("Your account is ready. You can now propose projects."), "success")
+            return redirect(url_for("public.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(SIGNED_IN)
+def logout():
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash(_("You have signed out."), "success")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data):
+            form.current.errors.append(_("The current password is not right."))
+        else:
+            session = get_session()
+            user = session.get(User, current_user.id)
+            user.password_hash = hash_password(form.password.data)
+            session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("public.home"))
+    return render_template("auth/password.html", form=form)

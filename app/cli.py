@@ -1,0 +1,103 @@
+"""Flask commands: database migrations, the first admin, demo data, translations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+
+from app import migrate
+from app.config import ROOT
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(translations)
+
+
+@click.group("db", help="Database schema migrations (Alembic).")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Bring the schema up to the newest migration.")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("downgrade", help="Step the schema back to a revision.")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("revision", help="Write a new migration from the models' changes.")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    migrate.revision(current_app.config["DATABASE_URL"], message)
+
+
+@click.command("create-admin", help="Create an administrator account (the first one, say).")
+@click.option("--username", prompt=True)
+@click.option("--name", "display_name", prompt="Name shown to others")
+@click.password_option()
+def create_admin(username: str, display_name: str, password: str) -> None:
+    from app.auth.forms import PASSWORD_MIN
+    from app.auth.passwords import hash_password
+    from app.db import get_session
+    from votes.base import DomainError
+    from votes.people import Role, register_user
+
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
+    session = get_session()
+    try:
+        register_user(
+            session, username=username, display_name=display_name,
+            password_hash=hash_password(password), roles=(Role.ADMIN, Role.OFFICIAL),
+        )
+    except DomainError as error:
+        raise click.ClickException(f"Not created: {error.code}") from None
+    session.commit()
+    click.echo(f"Administrator {username} created.")
+
+
+@click.command("seed-demo", help="Fill the database with a realistic demo (idempotent).")
+@click.option("--password", default="yishi-demo-2027", show_default=True,
+              help="Password of every demo account.")
+def seed_demo(password: str) -> None:
+    from app.db import get_session
+    from app.demo import seed
+
+    session = get_session()
+    summary = seed(session, password=password)
+    session.commit()
+    click.echo(summary)
+
+
+@click.group("translations", help="Message catalogs (Babel).")
+def translations() -> None:
+    pass
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)  # noqa: S603
+
+
+@translations.command("extract", help="Collect strings and update every catalog.")
+def translations_extract() -> None:
+    pot = str(ROOT / "app" / "translations" / "messages.pot")
+    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-o", pot, str(ROOT))
+    _pybabel("update", "-i", pot, "-d", str(ROOT / "app" / "translations"), "--no-fuzzy-matching")
+
+
+@translations.command("compile", help="Compile the catalogs the app reads.")
+def translations_compile() -> None:
+    _pybabel("compile", "-d", str(ROOT / "app" / "translations"))

@@ -1,0 +1,72 @@
+"""Configuration read from the environment only; production fails fast on what it must have."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _instance_secret(instance: Path) -> str:
+    """A development key made once and kept in instance/, so sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(environ: dict[str, str] | None = None, instance: Path | None = None) -> dict:
+    env = dict(os.environ if environ is None else environ)
+    instance = instance or Path(env.get("YISHI_INSTANCE", ROOT / "instance"))
+    name = env.get("YISHI_ENV", "development")
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"YISHI_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
+    production = name == "production"
+
+    secret = env.get("SECRET_KEY", "").strip()
+    if not secret:
+        if production:
+            raise ConfigError("SECRET_KEY must be set in production")
+        secret = _instance_secret(instance)
+    elif production and len(secret) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'yishi.db'}"
+    redis_url = env.get("REDIS_URL") or None
+
+    return {
+        "ENV_NAME": name,
+        "SECRET_KEY": secret,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "INSTANCE_PATH": str(instance),
+        "UPLOAD_DIR": env.get("YISHI_UPLOAD_DIR", str(instance / "uploads")),
+        "TESTING": name == "testing",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "FORCE_HTTPS": production and env.get("YISHI_FORCE_HTTPS", "1") != "0",
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans",
+        "BABEL_DEFAULT_TIMEZONE": env.get("YISHI_TIMEZONE", "Asia/Shanghai"),
+        "LANGUAGES": ("zh_Hans", "en"),
+        "LOGIN_RATE_LIMIT": env.get("YISHI_LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PAGE_SIZE": 20,
+    }

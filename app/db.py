@@ -1,0 +1,54 @@
+"""The database engine and the one Session per request; SQLite gets WAL, a busy timeout and FKs."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
+        _tune_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, open transactions, so SAVEPOINT and
+        # BEGIN IMMEDIATE behave as written.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["yishi.engine"] = engine
+    app.extensions["yishi.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def get_session() -> Session:
+    """The request's Session: views commit it once; services only flush."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["yishi.sessionmaker"]()
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,7 @@
+"""Pages for delegates: the assemblies they sit in and the cycles before them."""
+
+from flask import Blueprint
+
+bp = Blueprint("delegates", __name__, url_prefix="/delegate")
+
+from app.delegates import routes  # noqa: E402,F401

@@ -1,0 +1,40 @@
+"""Alembic driven from Yishi's configuration: upgrade, downgrade, new revisions, drift check."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
+
+from app.config import ROOT
+
+
+def alembic_config(database_url: str, connection: Connection | None = None) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["database_url"] = database_url
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(database_url: str, revision: str = "head", connection=None) -> None:
+    command.upgrade(alembic_config(database_url, connection), revision)
+
+
+def downgrade(database_url: str, revision: str, connection=None) -> None:
+    command.downgrade(alembic_config(database_url, connection), revision)
+
+
+def revision(database_url: str, message: str) -> None:
+    command.revision(alembic_config(database_url), message=message, autogenerate=True)
+
+
+def schema_drift(connection: Connection) -> list:
+    """Differences between the models and the migrated database; empty when in sync."""
+    from app.models import metadata
+
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, metadata)

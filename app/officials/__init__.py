@@ -1,0 +1,7 @@
+"""Pages for officials: the government's work on each cycle."""
+
+from flask import Blueprint
+
+bp = Blueprint("officials", __name__, url_prefix="/official")
+
+from app.officials import routes  # noqa: E402,F401

@@ -1,0 +1,7 @@
+"""Pages for everyone, signed in or not: cycles, assemblies, the language switch."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from app.public import routes  # noqa: E402,F401

@@ -1,0 +1,104 @@
+"""Public pages: what is being decided, by whom, and where each cycle stands."""
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
+
+from app.auth.access import PUBLIC, allow, is_safe_next
+from app.db import get_session
+from app.pagination import paginate
+from app.public import bp
+from proposals.models import Cycle, Proposal
+from proposals.stages import ORDER
+from votes.people import Assembly, Membership, User
+
+
+@bp.route("/")
+@allow(PUBLIC)
+def home():
+    db = get_session()
+    cycles = db.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc()).limit(6)).all()
+    counts = dict(
+        db.execute(select(Proposal.cycle_id, func.count()).group_by(Proposal.cycle_id)).all()
+    )
+    return render_template("public/home.html", cycles=cycles, counts=counts, stages=ORDER)
+
+
+@bp.route("/cycles")
+@allow(PUBLIC)
+def cycles():
+    db = get_session()
+    page = paginate(
+        db, select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc()),
+        current_app.config["PAGE_SIZE"],
+    )
+    return render_template("public/cycles.html", page=page)
+
+
+@bp.route("/cycles/<int:cycle_id>")
+@allow(PUBLIC)
+def cycle(cycle_id: int):
+    db = get_session()
+    found = db.get(Cycle, cycle_id) or abort(404)
+    by_category = db.execute(
+        select(Proposal.category, func.count())
+        .where(Proposal.cycle_id == cycle_id)
+        .group_by(Proposal.category)
+        .order_by(func.count().desc(), Proposal.category)
+    ).all()
+    latest = db.scalars(
+        select(Proposal).where(Proposal.cycle_id == cycle_id)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(10)
+    ).all()
+    return render_template(
+        "public/cycle.html", cycle=found, stages=ORDER, by_category=by_category, latest=latest,
+        total=sum(n for _, n in by_category),
+    )
+
+
+@bp.route("/assemblies")
+@allow(PUBLIC)
+def assemblies():
+    db = get_session()
+    rows = db.execute(
+        select(Assembly, func.count(Membership.id))
+        .outerjoin(Membership)
+        .group_by(Assembly.id)
+        .order_by(Assembly.kind, Assembly.name)
+    ).all()
+    return render_template("public/assemblies.html", rows=rows)
+
+
+@bp.route("/assemblies/<int:assembly_id>")
+@allow(PUBLIC)
+def assembly(assembly_id: int):
+    db = get_session()
+    found = db.get(Assembly, assembly_id) or abort(404)
+    members = db.execute(
+        select(User.display_name, Membership.title)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.assembly_id == assembly_id)
+        .order_by(Membership.title.is_(None), User.id)
+    ).all()
+    cycles = db.scalars(
+        select(Cycle).where(Cycle.assembly_id == assembly_id).order_by(Cycle.year.desc())
+    ).all()
+    return render_template(
+        "public/assembly.html", assembly=found, members=members, cycles=cycles
+    )
+
+
+@bp.route("/lang/<code>")
+@allow(PUBLIC)
+def set_language(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("public.home"))
+
+
+@bp.route("/healthz")
+@allow(PUBLIC)
+def healthz():
+    get_session().execute(select(1))
+    return {"status": "ok"}

@@ -1,0 +1,7 @@
+"""Pages for residents: their own proposals and their standing."""
+
+from flask import Blueprint
+
+bp = Blueprint("residents", __name__, url_prefix="/resident")
+
+from app.residents import routes  # noqa: E402,F401

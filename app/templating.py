@@ -1,0 +1,79 @@
+"""What every template may use: labels of the domain's codes and the language switch."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.forms import LogoutForm
+
+STAGE_LABELS = {
+    "collection": _l("Proposal collection"),
+    "shortlist": _l("Shortlist"),
+    "ballot": _l("Ballot"),
+    "implementation": _l("Implementation"),
+    "evaluation": _l("Evaluation"),
+    "closed": _l("Closed"),
+}
+ROLE_LABELS = {
+    "resident": _l("Resident"),
+    "delegate": _l("Delegate"),
+    "official": _l("Official"),
+    "admin": _l("Administrator"),
+}
+ASSEMBLY_KIND_LABELS = {
+    "congress": _l("People's congress"),
+    "council": _l("Resident council"),
+}
+CATEGORY_LABELS = {
+    "education": _l("Education"),
+    "health": _l("Health care"),
+    "elderly_care": _l("Elderly care"),
+    "transport": _l("Transport"),
+    "environment": _l("Environment"),
+    "housing": _l("Housing and old estate renewal"),
+    "culture_sports": _l("Culture and sports"),
+    "employment": _l("Jobs and business"),
+    "food_safety": _l("Food safety"),
+    "public_safety": _l("Public safety"),
+    "other": _l("Other"),
+}
+CHANNEL_LABELS = {
+    "online": _l("Online"),
+    "visit": _l("Offline visit"),
+    "liaison_station": _l("Liaison station"),
+    "hotline": _l("12345 hotline"),
+}
+PROPOSAL_STATUS_LABELS = {
+    "submitted": _l("Submitted"),
+    "under_review": _l("Under review"),
+    "accepted": _l("Shortlisted"),
+    "merged": _l("Merged"),
+    "declined": _l("Declined"),
+    "adopted": _l("Adopted"),
+}
+
+
+def page_url(number: int) -> str:
+    """The current page's address with another page number, keeping filters and sorting."""
+    args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
+    return url_for(request.endpoint, **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["page_url"] = page_url
+
+    @app.context_processor
+    def inject():
+        return {
+            "stage_labels": STAGE_LABELS,
+            "role_labels": ROLE_LABELS,
+            "assembly_kind_labels": ASSEMBLY_KIND_LABELS,
+            "category_labels": CATEGORY_LABELS,
+            "channel_labels": CHANNEL_LABELS,
+            "proposal_status_labels": PROPOSAL_STATUS_LABELS,
+            "logout_form": LogoutForm() if current_user.is_authenticated else None,
+            "here": request.full_path.rstrip("?") if request else "/",
+        }

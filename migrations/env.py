@@ -1,0 +1,46 @@
+"""Alembic environment: one metadata for the whole domain, the URL from Yishi's config."""
+
+from alembic import context
+
+from app.config import load_config
+from app.db import make_engine
+from app.models import metadata
+
+config = context.config
+target_metadata = metadata
+
+
+def database_url() -> str:
+    return config.attributes.get("database_url") or load_config()["DATABASE_URL"]
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=database_url(), target_metadata=target_metadata,
+                      literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(database_url())
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+def _run(connection) -> None:
+    # Batch mode lets ALTER TABLE work on SQLite by copying the table.
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=True, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

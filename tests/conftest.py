@@ -1,0 +1,134 @@
+"""Fixtures: one migrated database per run (SQLite or TEST_DATABASE_URL); tests in savepoints."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app
+from app.auth.passwords import hash_password, use_light_parameters
+from app.db import make_engine
+from app.migrate import upgrade
+from votes.people import Assembly, Role, User, register_user
+
+use_light_parameters()
+
+PASSWORD = "correct horse battery"
+TEST_SECRET = "test-secret-key-that-is-long-enough-000"
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def reset_database(engine: Engine) -> None:
+    """Start from an empty database, so migrations build the whole schema."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> str:
+    return database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def engine(db_url) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    reset_database(engine)
+    upgrade(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def db(connection) -> Iterator[Session]:
+    """The test's Session; everything it writes is rolled back after the test."""
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    yield session
+    session.close()
+
+
+def test_environ(instance_path, **extra) -> dict:
+    return {"YISHI_ENV": "testing", "SECRET_KEY": TEST_SECRET,
+            "YISHI_INSTANCE": str(instance_path), **extra}
+
+
+@pytest.fixture
+def app(connection, db, tmp_path):
+    app = create_app(
+        overrides={"WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost"},
+        environ=test_environ(tmp_path),
+    )
+    # The app's requests share the test's connection, inside its rolled-back transaction.
+    app.extensions["yishi.sessionmaker"] = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role | str, username: str | None = None, name: str | None = None) -> User:
+        n = next(counter)
+        user = register_user(
+            db, username=username or f"user{n}", display_name=name or f"测试用户{n}",
+            password_hash=hash_password(PASSWORD),
+            roles=tuple(Role(r) for r in roles) or (Role.RESIDENT,),
+        )
+        db.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(user: User, password: str = PASSWORD):
+        return client.post(
+            "/account/login", data={"username": user.username, "password": password}
+        )
+
+    return do
+
+
+@pytest.fixture
+def assembly(db) -> Assembly:
+    found = Assembly(kind="congress", name="测试区人民代表大会", area="测试区",
+                     term_start=date(2024, 1, 1), term_end=date(2028, 12, 31))
+    db.add(found)
+    db.commit()
+    return found
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
