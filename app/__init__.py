@@ -38,12 +38,13 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
 
     db.init_app(app)
 
-    from app.auth.access import enforce_access
+    from app.auth.access import Anonymous, enforce_access
 
     # Access is checked before CSRF, so a stranger gets 403, not a CSRF error.
     app.before_request(enforce_access)
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.anonymous_user = Anonymous
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     from flask_babel import lazy_gettext as _l

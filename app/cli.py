@@ -72,11 +72,18 @@ def create_admin(username: str, display_name: str, password: str) -> None:
 @click.command("seed-demo", help="Fill the database with a realistic demo (idempotent).")
 @click.option("--password", default="yishi-demo-2027", show_default=True,
               help="Password of every demo account.")
-def seed_demo(password: str) -> None:
+@click.option("--if-empty", is_flag=True, help="Only when the database has no account yet.")
+def seed_demo(password: str, if_empty: bool) -> None:
+    from sqlalchemy import func, select
+
     from app.db import get_session
     from app.demo import seed
+    from votes.people import User
 
     session = get_session()
+    if if_empty and session.scalar(select(func.count(User.id))):
+        click.echo("The database has accounts already; demo data not loaded.")
+        return
     summary = seed(session, password=password)
     session.commit()
     click.echo(summary)

@@ -65,15 +65,19 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["page_url"] = page_url
 
+    # Globals, not context, so imported macros see them too.
+    app.jinja_env.globals.update(
+        stage_labels=STAGE_LABELS,
+        role_labels=ROLE_LABELS,
+        assembly_kind_labels=ASSEMBLY_KIND_LABELS,
+        category_labels=CATEGORY_LABELS,
+        channel_labels=CHANNEL_LABELS,
+        proposal_status_labels=PROPOSAL_STATUS_LABELS,
+    )
+
     @app.context_processor
     def inject():
         return {
-            "stage_labels": STAGE_LABELS,
-            "role_labels": ROLE_LABELS,
-            "assembly_kind_labels": ASSEMBLY_KIND_LABELS,
-            "category_labels": CATEGORY_LABELS,
-            "channel_labels": CHANNEL_LABELS,
-            "proposal_status_labels": PROPOSAL_STATUS_LABELS,
             "logout_form": LogoutForm() if current_user.is_authenticated else None,
             "here": request.full_path.rstrip("?") if request else "/",
         }

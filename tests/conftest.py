@@ -69,7 +69,7 @@ def db(connection) -> Iterator[Session]:
     session.close()
 
 
-def test_environ(instance_path, **extra) -> dict:
+def environ_for(instance_path, **extra) -> dict:
     return {"YISHI_ENV": "testing", "SECRET_KEY": TEST_SECRET,
             "YISHI_INSTANCE": str(instance_path), **extra}
 
@@ -78,7 +78,7 @@ def test_environ(instance_path, **extra) -> dict:
 def app(connection, db, tmp_path):
     app = create_app(
         overrides={"WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost"},
-        environ=test_environ(tmp_path),
+        environ=environ_for(tmp_path),
     )
     # The app's requests share the test's connection, inside its rolled-back transaction.
     app.extensions["yishi.sessionmaker"] = sessionmaker(

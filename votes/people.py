@@ -40,6 +40,17 @@ class User(Base):
     )
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
+    # The account protocol Flask-Login expects, written out so the domain imports no Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(Role(r.role) for r in self.role_rows)

@@ -14,24 +14,25 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import choices
 from app.templating import ASSEMBLY_KIND_LABELS, ROLE_LABELS
 
 
 class RolesForm(FlaskForm):
     roles = SelectMultipleField(
         _l("Roles"),
-        choices=list(ROLE_LABELS.items()),
+        choices=choices(ROLE_LABELS),
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
     )
     active = SelectField(
-        _l("Account"), choices=[("1", _l("Active")), ("0", _l("Disabled"))]
+        _l("Account"), choices=choices([("1", _l("Active")), ("0", _l("Disabled"))])
     )
     submit = SubmitField(_l("Save"))
 
 
 class AssemblyForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=list(ASSEMBLY_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=choices(ASSEMBLY_KIND_LABELS))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     area = StringField(
         _l("Area it serves"), description=_l("e.g. 东城区 or 和平社区"),

@@ -9,6 +9,7 @@ from app.admin import bp
 from app.admin.forms import AdvanceForm, AssemblyForm, CycleForm, MemberForm, RolesForm
 from app.auth.access import allow
 from app.db import get_session
+from app.forms import choices
 from app.messages import domain_message
 from app.pagination import paginate
 from proposals.cycles import advance_cycle, create_cycle
@@ -113,9 +114,9 @@ def assembly(assembly_id: int):
 def cycles():
     db = get_session()
     form = CycleForm()
-    form.assembly_id.choices = [
+    form.assembly_id.choices = choices(
         (a.id, a.name) for a in db.scalars(select(Assembly).order_by(Assembly.name))
-    ]
+    )
     if form.validate_on_submit():
         dates = {
             Stage.COLLECTION: form.collection_starts.data,

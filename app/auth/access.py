@@ -6,7 +6,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 
 from app.extensions import login_manager
 
@@ -16,6 +16,13 @@ ROLES = ("resident", "delegate", "official", "admin")
 AUDIENCES = (PUBLIC, SIGNED_IN, *ROLES)
 
 ACCESS_ATTR = "_yishi_access"
+
+
+class Anonymous(AnonymousUserMixin):
+    """The public: holds no role."""
+
+    def has_role(self, *roles) -> bool:
+        return False
 
 
 def allow(*audiences: str) -> Callable:

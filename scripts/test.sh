@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, then pytest on SQLite and, when
+# TEST_DATABASE_URL is set, again on PostgreSQL. Installs Debian's chromium for the
+# browser tests when it is missing (Playwright drives it; no browser download).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "Installing Debian's chromium for the browser tests..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+export YISHI_CHROMIUM=${YISHI_CHROMIUM:-$(command -v chromium)}
+
+YISHI_SETUP_DB=0 bash scripts/setup.sh requirements-dev.txt
+
+.venv/bin/ruff check .
+
+echo "== tests on SQLite =="
+env -u TEST_DATABASE_URL .venv/bin/python -m pytest -q "$@"
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "== tests on PostgreSQL ($TEST_DATABASE_URL) =="
+  .venv/bin/python -m pytest -q "$@"
+fi

@@ -1,0 +1,88 @@
+"""Every route declares who may use it, and every route answers each role accordingly.
+
+Adding a route without an access rule, or with a URL argument this test cannot fill,
+makes this test fail: declare the rule with @allow(...) and add a sample value below.
+"""
+
+from datetime import date
+
+import pytest
+from flask import url_for
+
+from app.auth.access import PUBLIC, ROLES, SIGNED_IN, access_rule
+from proposals.cycles import create_cycle
+from proposals.stages import Stage
+from votes.people import Role
+
+AS = ("anonymous", *ROLES)
+
+
+def rules_of(app):
+    return sorted(
+        (rule.endpoint, sorted(rule.methods - {"HEAD", "OPTIONS"}), rule.arguments)
+        for rule in app.url_map.iter_rules()
+    )
+
+
+@pytest.fixture
+def samples(db, make_user, assembly):
+    admin = make_user(Role.ADMIN)
+    dates = {s: date(2027, 1 + i, 1) for i, s in enumerate(Stage)}
+    cycle = create_cycle(db, admin, assembly=assembly, title="2027年度民生实事项目",
+                         year=2027, dates=dates)
+    db.commit()
+    return {"cycle_id": cycle.id, "assembly_id": assembly.id, "user_id": admin.id,
+            "code": "en", "filename": "css/yishi.css"}
+
+
+def test_every_route_declares_who_may_use_it(app):
+    missing = [endpoint for endpoint, _, _ in rules_of(app) if access_rule(app, endpoint) is None]
+    assert missing == [], f"routes without @allow(...): {missing}"
+
+
+def expected(audiences: frozenset[str], who: str) -> str:
+    if PUBLIC in audiences:
+        return "allowed"
+    if who == "anonymous":
+        return "sign_in"
+    if SIGNED_IN in audiences or who in audiences:
+        return "allowed"
+    return "forbidden"
+
+
+@pytest.mark.parametrize("who", AS)
+def test_each_route_answers_each_role_as_declared(app, client, make_user, login, samples, who):
+    if who != "anonymous":
+        login(make_user(who))
+    seen = []
+    for endpoint, methods, arguments in rules_of(app):
+        unknown = set(arguments) - set(samples)
+        assert not unknown, f"{endpoint}: add a sample value for {sorted(unknown)}"
+        with app.test_request_context():
+            url = url_for(endpoint, **{a: samples[a] for a in arguments})
+        want = expected(access_rule(app, endpoint), who)
+        for method in methods:
+            if endpoint == "auth.logout":
+                continue  # would end this test's session; covered in test_auth
+            response = client.open(url, method=method)
+            if want == "forbidden":
+                assert response.status_code == 403, (endpoint, method, who)
+            elif want == "sign_in":
+                assert response.status_code == 302, (endpoint, method, who)
+                assert response.headers["Location"].startswith("/account/login?next="), endpoint
+            else:
+                assert response.status_code not in (403, 500), (endpoint, method, who)
+                assert not response.headers.get("Location", "").startswith("/account/login?"), (
+                    endpoint, method, who)
+            seen.append(endpoint)
+    assert len(set(seen)) >= 15
+
+
+def test_a_route_without_a_rule_is_refused(app, client):
+    @app.route("/forgotten")
+    def forgotten():
+        return "should never be served"
+
+    response = client.get("/forgotten")
+    assert response.status_code == 403
+    assert "should never be served" not in response.text

@@ -1,0 +1,132 @@
+"""Registering, signing in and out, changing a password, and safe redirects after sign-in."""
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.passwords import verify_password
+from tests.conftest import PASSWORD
+from votes.people import User
+
+
+def register(client, **fields):
+    data = {"username": "liming", "display_name": "李明", "email": "",
+            "password": "long enough pw", "confirm": "long enough pw", **fields}
+    return client.post("/account/register", data=data, follow_redirects=True)
+
+
+def test_register_creates_a_resident_and_signs_them_in(client, db):
+    page = register(client)
+    assert page.status_code == 200
+    assert "李明" in page.text  # the name in the header: signed in
+    user = db.scalar(select(User).where(User.username == "liming"))
+    assert user.roles == {"resident"}
+    assert user.password_hash.startswith("$argon2id$")
+    assert verify_password(user.password_hash, "long enough pw")
+
+
+def test_register_keeps_what_was_typed_and_says_what_is_wrong(client, db):
+    page = register(client, username="bad name!", password="short", confirm="short")
+    assert page.status_code == 200
+    assert 'value="李明"' in page.text  # the name typed is still there
+    assert 'aria-invalid="true"' in page.text
+    assert db.scalar(select(User).where(User.display_name == "李明")) is None
+
+
+def test_register_refuses_a_taken_username_whatever_its_case(client, make_user):
+    make_user(username="wangfang")
+    page = register(client, username="WangFang")
+    assert page.status_code == 200
+    assert ("已被使用" in page.text) or ("already taken" in page.text)
+
+
+def test_register_refuses_mismatched_passwords(client, db):
+    page = register(client, confirm="something else")
+    assert db.scalar(select(User).where(User.username == "liming")) is None
+    assert ("两次输入的密码不一致" in page.text) or ("passwords differ" in page.text)
+
+
+def test_register_escapes_markup_in_the_name(client):
+    page = register(client, display_name="<script>alert(1)</script>")
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_login_and_logout(client, make_user, login):
+    user = make_user(name="张伟")
+    response = login(user)
+    assert response.status_code == 302
+    assert "张伟" in client.get("/").text
+    client.post("/account/logout")
+    home = client.get("/").text
+    assert "张伟" not in home
+    assert "/account/login" in home
+
+
+def test_wrong_password_is_refused_with_one_message_for_both_cases(client, make_user, login):
+    user = make_user()
+    wrong = login(user, "not the password")
+    unknown = client.post("/account/login", data={"username": "nobody", "password": "x"})
+    assert wrong.status_code == unknown.status_code == 200
+    for page in (wrong.text, unknown.text):
+        assert ("用户名或密码错误" in page) or ("Wrong username or password" in page)
+    assert user.display_name not in client.get("/").text
+
+
+def test_disabled_account_cannot_sign_in(client, db, make_user, login):
+    user = make_user()
+    user.active = False
+    db.commit()
+    login(user)
+    assert client.get("/resident/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "target, lands_on",
+    [
+        ("/resident/", "/resident/"),
+        ("/cycles?page=2", "/cycles?page=2"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_redirect_only_goes_to_this_site(client, make_user, target, lands_on):
+    user = make_user()
+    response = client.post(
+        "/account/login", query_string={"next": target},
+        data={"username": user.username, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == lands_on
+
+
+def test_change_password(client, db, make_user, login):
+    user = make_user()
+    login(user)
+    refused = client.post("/account/password", data={
+        "current": "wrong", "password": "a new password", "confirm": "a new password"})
+    assert refused.status_code == 200
+    db.refresh(user)
+    assert verify_password(user.password_hash, PASSWORD)
+    changed = client.post("/account/password", data={
+        "current": PASSWORD, "password": "a new password", "confirm": "a new password"})
+    assert changed.status_code == 302
+    db.refresh(user)
+    assert verify_password(user.password_hash, "a new password")
+    assert not verify_password(user.password_hash, PASSWORD)
+
+
+def test_login_attempts_are_rate_limited(app, client, make_user):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    user = make_user()
+    statuses = [
+        client.post("/account/login", data={"username": user.username, "password": "bad"})
+        .status_code for _ in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    # Even the right password is refused while the limit holds.
+    blocked = client.post("/account/login",
+                          data={"username": user.username, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert ("尝试次数过多" in blocked.text) or ("Too many attempts" in blocked.text)
