@@ -101,7 +101,8 @@ def _pybabel(*args: str) -> None:
 @translations.command("extract", help="Collect strings and update every catalog.")
 def translations_extract() -> None:
     pot = str(ROOT / "app" / "translations" / "messages.pot")
-    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-o", pot, str(ROOT))
+    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+             "--sort-output", "-o", pot, str(ROOT / "app"), str(ROOT / "templates"))
     _pybabel("update", "-i", pot, "-d", str(ROOT / "app" / "translations"), "--no-fuzzy-matching")
 
 
