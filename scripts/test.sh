@@ -10,7 +10,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "Installing Debian's chromium for the browser tests..."
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 export YISHI_CHROMIUM=${YISHI_CHROMIUM:-$(command -v chromium)}
 
