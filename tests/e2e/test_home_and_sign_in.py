@@ -24,7 +24,7 @@ def test_home_page_in_chinese_then_english(page, live_server):
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator("h1").inner_text() == "民生实事，由人民代表票决"
     # On a phone the menu is folded; it opens with a tap.
-    page.get_by_text("菜单").click()
+    page.get_by_role("button", name="菜单").click()
     page.get_by_role("link", name="English").click()
     page.wait_for_url(live_server + "/")
     assert page.locator("html").get_attribute("lang") == "en"
@@ -46,11 +46,11 @@ def test_sign_in_and_sign_out(page, live_server, resident):
     page.wait_for_url(live_server + "/")
     assert page.get_by_text("欢迎，浏览器测试居民。").is_visible()
 
-    page.get_by_text("菜单").click()
+    page.get_by_role("button", name="菜单").click()
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url(live_server + "/")
     assert page.get_by_text("您已退出登录。").is_visible()
-    page.get_by_text("菜单").click()
+    page.get_by_role("button", name="菜单").click()
     assert page.get_by_role("link", name="登录").is_visible()
 
 
