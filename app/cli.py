@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from app import migrate
 from app.config import ROOT
@@ -19,7 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translations)
 
 
-@click.group("db", help="Database schema migrations (Alembic).")
+@click.group("db", cls=AppGroup, help="Database schema migrations (Alembic).")
 def db_group() -> None:
     pass
 
@@ -48,6 +49,7 @@ def db_revision(message: str) -> None:
 @click.option("--username", prompt=True)
 @click.option("--name", "display_name", prompt="Name shown to others")
 @click.password_option()
+@with_appcontext
 def create_admin(username: str, display_name: str, password: str) -> None:
     from app.auth.forms import PASSWORD_MIN
     from app.auth.passwords import hash_password
@@ -73,6 +75,7 @@ def create_admin(username: str, display_name: str, password: str) -> None:
 @click.option("--password", default="yishi-demo-2027", show_default=True,
               help="Password of every demo account.")
 @click.option("--if-empty", is_flag=True, help="Only when the database has no account yet.")
+@with_appcontext
 def seed_demo(password: str, if_empty: bool) -> None:
     from sqlalchemy import func, select
 

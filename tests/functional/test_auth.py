@@ -130,3 +130,26 @@ def test_login_attempts_are_rate_limited(app, client, make_user):
                           data={"username": user.username, "password": PASSWORD})
     assert blocked.status_code == 429
     assert ("尝试次数过多" in blocked.text) or ("Too many attempts" in blocked.text)
+
+
+def test_rate_limit_counts_are_shared_through_redis(app, make_user):
+    """With REDIS_URL the counts live in Redis, so every worker process sees the same ones."""
+    import os
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set (.ci/run sets it)")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    user = make_user()
+    app.config.update(LOGIN_RATE_LIMIT="2 per minute", RATELIMIT_STORAGE_URI=url)
+    from app.extensions import limiter
+
+    limiter.init_app(app)
+    client = app.test_client()
+    statuses = [client.post("/account/login", data={"username": user.username,
+                                                     "password": "bad"}).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert redis.Redis.from_url(url).keys("LIMITS:*"), "no counter was written to Redis"
