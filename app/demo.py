@@ -11,8 +11,18 @@ from sqlalchemy.orm import Session
 
 from app.auth.passwords import hash_password
 from proposals.cycles import advance_cycle, create_cycle
-from proposals.models import Category, Channel, Cycle, Proposal, ProposalStatus
+from proposals.models import (
+    Category,
+    Channel,
+    Comment,
+    Cosign,
+    Cycle,
+    Follow,
+    Proposal,
+    ProposalStatus,
+)
 from proposals.stages import ORDER, Stage, next_stage
+from proposals.text import search_document
 from votes.people import (
     Assembly,
     AssemblyKind,
@@ -222,6 +232,20 @@ TEMPLATES: dict[Category, tuple[tuple[str, str], ...]] = {
          "建议设立宠物便民点，开展文明养犬宣传。"),
     ),
 }
+RESIDENT_COMMENTS = (
+    "非常需要，我们楼里的老人每天都在盼。", "支持！建议施工时尽量避开早晚高峰。",
+    "希望能尽快落实，也请考虑残疾人的需求。", "这个问题反映很多年了，希望这次能解决。",
+    "赞成，但资金怎么分摊需要提前说清楚。",
+)
+OFFICIAL_REPLIES = (
+    "已收到，我们将在项目初定阶段会同相关部门评估可行性和资金来源。",
+    "感谢建议，街道已安排人员现场查看，结果将在本页公开。",
+)
+DELEGATE_REPLIES = (
+    "我在代表联络站也听到不少居民反映同样的问题，会在票决时重点关注。",
+    "建议把受益人数和预算测算得更细一些，便于代表比较。",
+)
+
 CHANNEL_WEIGHTS = {
     Channel.ONLINE: 45, Channel.VISIT: 20, Channel.LIAISON_STATION: 20, Channel.HOTLINE: 15,
 }
@@ -259,7 +283,8 @@ def seed(session: Session, *, password: str) -> str:
             pools = _Pools(residents, officials[3:5] + delegates, delegates, officials[5:])
         count = rng.randint(15, 18) if is_council else rng.randint(26, 36)
         rows = _plan_proposals(rng, count, stage, dates, is_council, pools, callers)
-        seeder.proposals(cycle, rows)
+        created = seeder.proposals(cycle, rows)
+        seeder.discussion(created, residents, delegates + council, officials)
 
     return seeder.summary()
 
@@ -333,14 +358,56 @@ class _Seeder:
             self.created["stage moves"] += 1
         return cycle
 
-    def proposals(self, cycle: Cycle, rows: list[dict]) -> None:
+    def proposals(self, cycle: Cycle, rows: list[dict]) -> list[Proposal]:
         known = set(self.session.scalars(select(Proposal.title).filter_by(cycle_id=cycle.id)))
+        created = []
         for row in rows:
             self.present["proposals"] += 1
             if row["title"] not in known:
-                self.session.add(Proposal(cycle=cycle, **row))
+                search_text = search_document(row["title"], row["description"])
+                created.append(Proposal(cycle=cycle, search_text=search_text, **row))
                 self.created["proposals"] += 1
+        self.session.add_all(created)
         self.session.flush()
+        return created
+
+    def discussion(self, proposals: list[Proposal], residents: list[User],
+                   speakers: list[User], officials: list[User]) -> None:
+        """Co-signs, followers and a few comments on newly made proposals, so pages look alive.
+
+        Only proposals created in this run get them, which keeps a second run a no-op; each
+        draws from its own seeded generator so the main one stays in step across runs.
+        """
+        for proposal in proposals:
+            rng = random.Random(f"{proposal.cycle.title}/{proposal.title}")
+            supporters = [r for r in rng.sample(residents, rng.randint(0, 12))
+                          if r.id != proposal.proposer_id]
+            watchers = {r.id for r in supporters} | (
+                {proposal.proposer_id} if proposal.proposer_id else set())
+            self.session.add_all(Cosign(proposal_id=proposal.id, user_id=r.id,
+                                        created_at=proposal.created_at) for r in supporters)
+            self.session.add_all(Follow(proposal_id=proposal.id, user_id=u) for u in watchers)
+            proposal.cosign_count = len(supporters)
+            if rng.random() < 0.4:
+                self._comments(rng, proposal, residents, speakers, officials)
+        self.session.flush()
+
+    def _comments(self, rng, proposal, residents, speakers, officials) -> None:
+        first = Comment(proposal_id=proposal.id, author_id=rng.choice(residents).id,
+                        body=rng.choice(RESIDENT_COMMENTS),
+                        created_at=proposal.created_at + timedelta(days=1))
+        self.session.add(first)
+        self.session.flush()
+        replies = [(rng.choice(officials), "official", OFFICIAL_REPLIES),
+                   (rng.choice(speakers), "delegate", DELEGATE_REPLIES)]
+        count = 1
+        for i, (author, role, texts) in enumerate(replies[: rng.randint(0, 2)], start=2):
+            self.session.add(Comment(
+                proposal_id=proposal.id, parent_id=first.id, author_id=author.id,
+                author_role=role if author.has_role(role) else None, body=rng.choice(texts),
+                created_at=proposal.created_at + timedelta(days=i)))
+            count += 1
+        proposal.comment_count = count
 
     def summary(self) -> str:
         if not self.created:

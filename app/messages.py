@@ -15,7 +15,36 @@ MESSAGES = {
     "already_closed": _l("This cycle is closed; it cannot move any more."),
     "not_forward": _l("A cycle only moves forward, never back."),
     "skips_a_stage": _l("A cycle moves one stage at a time; no stage may be skipped."),
+    "not_collecting": _l("This cycle is not collecting proposals now."),
+    "invalid_choice": _l("Please choose one of the options offered."),
+    "channel_not_allowed": _l("Your role cannot enter proposals through this channel."),
+    "required": _l("This field is required."),
+    "too_long": _l("At most %(max)d characters."),
+    "out_of_range": _l("Enter a number from 0 to %(max)d."),
+    "residents_only": _l("Only residents can co-sign proposals."),
+    "proposal_closed": _l("This proposal no longer takes support or comments."),
+    "own_proposal": _l("You cannot co-sign your own proposal."),
+    "already_cosigned": _l("You have already co-signed this proposal."),
+    "not_cosigned": _l("You have not co-signed this proposal."),
+    "bad_parent": _l("The comment you replied to is not available."),
+    "officials_only": _l("Only officials can do this."),
+    "not_found": _l("This item does not exist any more."),
+    "already_reported": _l("You have already reported this; moderators will look at it."),
+    "already_hidden": _l("This is hidden already."),
+    "not_hidden": _l("This is not hidden."),
+    "merge_into_itself": _l("A proposal cannot be merged into itself."),
+    "merge_other_cycle": _l("Only proposals of the same cycle can be merged."),
+    "already_merged": _l("One of these proposals has already been merged."),
 }
+
+
+def apply_to_form(error: DomainError, form) -> bool:
+    """Put a field's error next to that field; False when the error belongs to no field."""
+    field = getattr(form, str(error.params.get("field", "")), None)
+    if field is None:
+        return False
+    field.errors = [*field.errors, domain_message(error)]
+    return True
 
 
 def domain_message(error: DomainError) -> str:
@@ -23,3 +52,61 @@ def domain_message(error: DomainError) -> str:
     if template is None:
         return _("This could not be done (%(code)s).", code=error.code)
     return str(template) % error.params if error.params else str(template)
+
+
+NOTIFICATIONS = {
+    "reply": _l("%(name)s replied to your comment."),
+    "comment": _l("%(name)s commented on your proposal."),
+    "status": _l("The status changed to: %(status)s."),
+    "hidden_proposal": _l("Your proposal was hidden by a moderator. Reason: %(reason)s"),
+    "hidden_comment": _l("Your comment was hidden by a moderator. Reason: %(reason)s"),
+}
+
+
+def notification_text(notification) -> str:
+    from app.templating import PROPOSAL_STATUS_LABELS
+
+    params = dict(notification.params or {})
+    if "status" in params:
+        params["status"] = str(PROPOSAL_STATUS_LABELS.get(params["status"], params["status"]))
+    template = NOTIFICATIONS.get(notification.kind)
+    if template is None:
+        return notification.kind
+    try:
+        return str(template) % params
+    except (KeyError, TypeError):
+        return str(template)
+
+
+IMPORT_ERRORS = {
+    "required": _l("This cell is empty but required."),
+    "too_long": _l("Too long: at most %(max)d characters."),
+    "unknown_category": _l("Unknown category; use one of 教育, 医疗卫生, 养老服务, 交通出行, 生态环境, 住房与老旧小区改造, 文化体育, 就业创业, 食品安全, 公共安全, 其他."),  # noqa: E501
+    "channel_not_importable": _l("Only 12345 hotline and visit records can be imported."),
+    "unknown_channel": _l("Unknown channel; use 12345热线 or 走访."),
+    "bad_number": _l("Not a whole number."),
+    "negative_number": _l("The number cannot be negative."),
+    "too_large": _l("The number is too large (at most %(max)d)."),
+    "bad_date": _l("Not a date; write it as 2027-03-01."),
+    "future_date": _l("The date is in the future."),
+    "duplicate_row": _l("The same as row %(first_row)d."),
+    "missing_column": _l("The column is missing."),
+    "unknown_column": _l("Unknown column."),
+    "duplicate_column": _l("This column appears twice."),
+    "unnamed_column": _l("Data under a column without a header."),
+    "empty_file": _l("The file has no rows to import."),
+    "too_many_rows": _l("Too many rows: at most %(max)d."),
+    "bad_encoding": _l("The file's text encoding is not readable; save it as UTF-8 CSV."),
+    "not_a_spreadsheet": _l("Not a CSV or XLSX file."),
+    "file_too_large": _l("The file is larger than 2 MB."),
+}
+
+
+def import_error_text(error) -> str:
+    template = IMPORT_ERRORS.get(error.code)
+    if template is None:
+        return error.code
+    try:
+        return str(template) % dict(error.params or {})
+    except (KeyError, TypeError):
+        return str(template)

@@ -7,6 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.forms import LogoutForm
+from app.db import get_session
+from app.messages import import_error_text, notification_text
+from proposals.collection import unread_count
 
 STAGE_LABELS = {
     "collection": _l("Proposal collection"),
@@ -55,6 +58,14 @@ PROPOSAL_STATUS_LABELS = {
 }
 
 
+MODERATION_ACTION_LABELS = {
+    "hide": _l("Hidden"),
+    "unhide": _l("Shown again"),
+    "dismiss": _l("Report dismissed"),
+    "merge": _l("Merged"),
+}
+
+
 def page_url(number: int) -> str:
     """The current page's address with another page number, keeping filters and sorting."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
@@ -73,11 +84,16 @@ def init_app(app: Flask) -> None:
         category_labels=CATEGORY_LABELS,
         channel_labels=CHANNEL_LABELS,
         proposal_status_labels=PROPOSAL_STATUS_LABELS,
+        moderation_action_labels=MODERATION_ACTION_LABELS,
+        notification_text=notification_text,
+        import_error_text=import_error_text,
     )
 
     @app.context_processor
     def inject():
         return {
             "logout_form": LogoutForm() if current_user.is_authenticated else None,
+            "unread": unread_count(get_session(), current_user.id)
+            if current_user.is_authenticated else 0,
             "here": request.full_path.rstrip("?") if request else "/",
         }

@@ -4,6 +4,7 @@ from alembic import context
 
 from app.config import load_config
 from app.db import make_engine
+from app.migrate import include_object
 from app.models import metadata
 
 config = context.config
@@ -16,7 +17,7 @@ def database_url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=database_url(), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -33,9 +34,12 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    # Batch mode lets ALTER TABLE work on SQLite by copying the table.
+    # Batch mode lets ALTER TABLE work on SQLite by copying the table. SQLite's DDL is
+    # transactional too (our engine issues BEGIN itself), so a failed migration leaves
+    # nothing half-done on either database.
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_object=include_object,
+                      transactional_ddl=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -218,19 +218,20 @@ def _safe_terms(tokens: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def fts5_match_expression(tokens: Iterable[str]) -> str:
-    """Build an FTS5 MATCH expression requiring every token.
+def fts5_match_expression(tokens: Iterable[str], *, match_any: bool = False) -> str:
+    """Build an FTS5 MATCH expression requiring every token (or any, with match_any).
 
     Each token is a double-quoted FTS5 string (so AND/OR/NOT/NEAR, ``*``,
     ``^``, ``:`` and parentheses are inert) and the strings are joined with
     AND. Returns "" when there is nothing to search for -- "" is not a valid
     MATCH argument, so callers should skip the query in that case.
     """
-    return " AND ".join('"' + t.replace('"', '""') + '"' for t in _safe_terms(tokens))
+    joiner = " OR " if match_any else " AND "
+    return joiner.join('"' + t.replace('"', '""') + '"' for t in _safe_terms(tokens))
 
 
-def tsquery_expression(tokens: Iterable[str]) -> str:
-    """Build a query string for PostgreSQL ``to_tsquery('simple', ...)``.
+def tsquery_expression(tokens: Iterable[str], *, match_any: bool = False) -> str:
+    """Build a query string for PostgreSQL ``to_tsquery('simple', ...)``; all tokens or any.
 
     Each token is single-quoted (quotes and backslashes escaped) and the
     tokens are joined with ``&``. Returns "" when there is nothing to search
@@ -240,7 +241,7 @@ def tsquery_expression(tokens: Iterable[str]) -> str:
     for t in _safe_terms(tokens):
         escaped = t.replace("\\", "\\\\").replace("'", "''")
         quoted.append(f"'{escaped}'")
-    return " & ".join(quoted)
+    return (" | " if match_any else " & ").join(quoted)
 
 
 def title_signature(text: str) -> frozenset[str]:

@@ -10,7 +10,9 @@ import pytest
 from flask import url_for
 
 from app.auth.access import PUBLIC, ROLES, SIGNED_IN, access_rule
+from proposals.collection import ProposalDraft, submit_proposal
 from proposals.cycles import create_cycle
+from proposals.moderation import report
 from proposals.stages import Stage
 from votes.people import Role
 
@@ -30,9 +32,15 @@ def samples(db, make_user, assembly):
     dates = {s: date(2027, 1 + i, 1) for i, s in enumerate(Stage)}
     cycle = create_cycle(db, admin, assembly=assembly, title="2027年度民生实事项目",
                          year=2027, dates=dates)
+    resident = make_user(Role.RESIDENT)
+    proposal = submit_proposal(db, resident, cycle, ProposalDraft(
+        title="样例建议", description="说明", category="other", district="区", street="街道",
+        community="社区"))
+    flagged = report(db, resident, "proposal", proposal.id, "样例举报")
     db.commit()
     return {"cycle_id": cycle.id, "assembly_id": assembly.id, "user_id": admin.id,
-            "code": "en", "filename": "css/yishi.css"}
+            "code": "en", "filename": "css/yishi.css", "proposal_id": proposal.id,
+            "report_id": flagged.id, "key": "AAAAAAAAAAAAAAAAAAAAAAAA.png"}
 
 
 def test_every_route_declares_who_may_use_it(app):

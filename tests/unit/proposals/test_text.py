@@ -370,3 +370,10 @@ def test_top_terms_limit_and_empty():
 def test_top_terms_deterministic_ties():
     terms = top_terms(["充电桩", "垃圾分类", "口袋公园"])
     assert terms == sorted(terms, key=lambda item: (-item[1], item[0]))
+
+
+def test_match_any_joins_with_or():
+    from proposals.text import fts5_match_expression, tsquery_expression
+
+    assert fts5_match_expression(["电梯", "加装"], match_any=True) == '"电梯" OR "加装"'
+    assert tsquery_expression(["电梯", "加装"], match_any=True) == "'电梯' | '加装'"

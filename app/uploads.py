@@ -1,0 +1,60 @@
+"""Store the photos of a form submission, all or none: a rejected one removes the others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from proposals.models import Proposal, ProposalPhoto
+from proposals.photos import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS_PER_PROPOSAL,
+    PhotoRejected,
+    StoredPhoto,
+    delete_photo,
+    store_photo,
+)
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def photo_message(rejected: PhotoRejected, name: str) -> str:
+    if rejected.code == "too_large":
+        return _("%(name)s is larger than %(mb)d MB.", name=name,
+                 mb=MAX_PHOTO_BYTES // (1024 * 1024))
+    if rejected.code == "empty":
+        return _("%(name)s is empty.", name=name)
+    return _("%(name)s is not a JPEG, PNG or WebP photo.", name=name)
+
+
+def store_all(files) -> tuple[list[StoredPhoto], list[str]]:
+    """Store the uploaded files; on any error store none and return the messages."""
+    files = [f for f in files or [] if f and f.filename]
+    if len(files) > MAX_PHOTOS_PER_PROPOSAL:
+        return [], [_("At most %(n)d photos.", n=MAX_PHOTOS_PER_PROPOSAL)]
+    stored, errors = [], []
+    for upload in files:
+        try:
+            stored.append(store_photo(upload.stream, upload.filename, upload_dir()))
+        except PhotoRejected as rejected:
+            errors.append(photo_message(rejected, upload.filename))
+    if errors:
+        discard(stored)
+        return [], errors
+    return stored, []
+
+
+def attach(proposal: Proposal, stored: list[StoredPhoto]) -> None:
+    for item in stored:
+        proposal.photos.append(ProposalPhoto(
+            key=item.key, content_type=item.content_type, size=item.size,
+            original_name=item.original_name))
+
+
+def discard(stored: list[StoredPhoto]) -> None:
+    for item in stored:
+        delete_photo(upload_dir(), item.key)

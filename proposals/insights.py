@@ -1,0 +1,59 @@
+"""What residents ask for most (未诉先办): counts by category, place, month; frequent terms."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from proposals.models import Proposal
+from proposals.text import top_terms
+
+# Frequent terms are counted over the newest proposals only, so the page stays fast
+# with a hundred thousand of them; the counts by category and place cover all.
+TERMS_SAMPLE = 3000
+
+
+def _visible(cycle_id: int | None):
+    clauses = [Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None)]
+    if cycle_id is not None:
+        clauses.append(Proposal.cycle_id == cycle_id)
+    return clauses
+
+
+def by_category(session: Session, cycle_id: int | None = None) -> list[tuple[str, int]]:
+    rows = session.execute(
+        select(Proposal.category, func.count()).where(*_visible(cycle_id))
+        .group_by(Proposal.category).order_by(func.count().desc(), Proposal.category)
+    )
+    return [(category, n) for category, n in rows]
+
+
+def by_place(session: Session, cycle_id: int | None = None, limit: int = 15
+             ) -> list[tuple[str, int]]:
+    rows = session.execute(
+        select(Proposal.street, Proposal.community, func.count()).where(*_visible(cycle_id))
+        .group_by(Proposal.street, Proposal.community)
+        .order_by(func.count().desc(), Proposal.street, Proposal.community).limit(limit)
+    )
+    return [(f"{street} {community}", n) for street, community, n in rows]
+
+
+def by_month(session: Session, cycle_id: int | None = None) -> list[tuple[str, int]]:
+    if session.get_bind().dialect.name == "postgresql":
+        month = func.to_char(Proposal.created_at, "YYYY-MM")
+    else:
+        month = func.strftime("%Y-%m", Proposal.created_at)
+    rows = session.execute(
+        select(month.label("month"), func.count()).where(*_visible(cycle_id))
+        .group_by("month").order_by("month")
+    )
+    return [(m, n) for m, n in rows]
+
+
+def frequent_terms(session: Session, cycle_id: int | None = None, n: int = 20
+                   ) -> list[tuple[str, int]]:
+    titles = session.scalars(
+        select(Proposal.title).where(*_visible(cycle_id))
+        .order_by(Proposal.created_at.desc()).limit(TERMS_SAMPLE)
+    )
+    return top_terms(titles, n=n)

@@ -1,0 +1,150 @@
+"""Browsing, filtering, sorting, Chinese search, similar titles, bulk import, hot topics."""
+
+import io
+import json
+
+import openpyxl
+from sqlalchemy import func, select
+
+from proposals.collection import cosign
+from proposals.models import Proposal
+from votes.people import Role
+
+
+def test_search_for_jiazhuang_dianti_finds_the_lift_proposal(client, resident, propose):
+    propose(resident, title="老旧小区加装电梯", description="六层楼没有电梯。")
+    propose(resident, title="建议在小区里加装一部电梯", description="方便老人。")
+    propose(resident, title="社区食堂建设", description="老人吃饭难。", category="elderly_care")
+    page = client.get("/proposals", query_string={"q": "加装电梯"}).text
+    assert "老旧小区加装电梯" in page and "建议在小区里加装一部电梯" in page
+    assert "社区食堂建设" not in page
+    assert "找到 2 条建议" in page
+    none = client.get("/proposals", query_string={"q": "游泳池"}).text
+    assert "没有符合条件的建议" in none
+
+
+def test_hostile_search_input_is_harmless(client, resident, propose):
+    propose(resident)
+    for q in ['"a" OR b*) NEAR(', "'; DROP TABLE proposals; --", "***", "电梯\" OR \"1"]:
+        assert client.get("/proposals", query_string={"q": q}).status_code == 200
+
+
+def test_filters_and_sorting(client, db, make_user, resident, official, propose):
+    lift = propose(resident, title="老旧小区加装电梯", category="housing", community="和平社区")
+    canteen = propose(resident, title="社区食堂建设", category="elderly_care",
+                      community="幸福社区")
+    from proposals.collection import ProposalDraft, submit_proposal
+
+    submit_proposal(db, official, lift.cycle, ProposalDraft(
+        title="路灯维修", description="路灯坏了。", category="public_safety", district="测试区",
+        street="长江街道", community="和平社区", channel="hotline", proposer_name="刘阿姨"))
+    for _ in range(2):
+        cosign(db, make_user(Role.RESIDENT), canteen)
+    db.commit()
+    by_category = client.get("/proposals", query_string={"category": "elderly_care"}).text
+    assert "社区食堂建设" in by_category and "老旧小区加装电梯" not in by_category
+    by_place = client.get("/proposals", query_string={"community": "和平社区"}).text
+    assert "老旧小区加装电梯" in by_place and "社区食堂建设" not in by_place
+    by_channel = client.get("/proposals", query_string={"channel": "hotline"}).text
+    assert "路灯维修" in by_channel and "社区食堂建设" not in by_channel
+    by_status = client.get("/proposals", query_string={"status": "declined"}).text
+    assert "没有符合条件的建议" in by_status
+    most = client.get("/proposals", query_string={"sort": "cosigns"}).text
+    assert most.index("社区食堂建设") < most.index("老旧小区加装电梯")
+
+
+def test_the_list_is_paginated(client, resident, propose):
+    for i in range(25):
+        propose(resident, title=f"第{i:02d}号建议")
+    first = client.get("/proposals").text
+    assert "第24号建议" in first and "第04号建议" not in first and "第 1 页，共 2 页" in first
+    second = client.get("/proposals", query_string={"page": 2}).text
+    assert "第04号建议" in second and "第24号建议" not in second
+    assert "第 2 页，共 2 页" in client.get("/proposals?page=99").text
+
+
+def test_similar_titles_are_suggested_while_typing(client, resident, propose, cycle):
+    original = propose(resident, title="老旧小区加装电梯")
+    propose(resident, title="社区食堂建设")
+    found = json.loads(client.get("/proposals/similar", query_string={
+        "title": "为老旧小区加装电梯的建议", "cycle": cycle.id}).text)
+    assert [item["id"] for item in found] == [original.id]
+    assert found[0]["url"] == f"/proposals/{original.id}"
+    assert json.loads(client.get("/proposals/similar?title=a").text) == []
+
+
+CSV_HEADER = "标题,描述,类别,街道,社区,受益人数,渠道,反映人,日期\n"
+
+
+def upload(client, cycle, name, data: bytes):
+    return client.post(f"/official/cycles/{cycle.id}/import",
+                       data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_a_valid_csv_import_enters_every_row(client, db, login, official, cycle):
+    login(official)
+    body = CSV_HEADER + (
+        "小区路灯不亮,晚上出行不安全,公共安全,长江街道,和平社区,500,12345热线,刘阿姨,2026-11-05\n"
+        "菜市场缺快检,希望设食品快检室,食品安全,长江街道,幸福社区,,走访,王大爷,\n")
+    page = upload(client, cycle, "hotline.csv", body.encode("utf-8-sig"))
+    assert "已导入 2 条建议" in page.text
+    rows = db.execute(select(Proposal.title, Proposal.channel, Proposal.entered_by_id)
+                      .order_by(Proposal.id)).all()
+    assert rows == [("小区路灯不亮", "hotline", official.id), ("菜市场缺快检", "visit", official.id)]
+
+
+def test_an_import_with_bad_rows_imports_nothing_and_reports_each_row(client, db, login,
+                                                                      official, cycle):
+    login(official)
+    body = CSV_HEADER + (
+        "小区路灯不亮,晚上出行不安全,公共安全,长江街道,和平社区,500,12345热线,刘阿姨,2026-11-05\n"
+        ",没有标题,公共安全,长江街道,和平社区,,走访,王大爷,\n"
+        "停车难,车位不够,停车,长江街道,和平社区,-3,网上征集,李先生,明天\n")
+    page = upload(client, cycle, "bad.csv", body.encode("utf-8")).text
+    assert "未导入任何数据" in page
+    assert "此单元格为必填项，但为空。" in page  # row 3, 标题
+    assert "未知的类别" in page  # row 4, 停车
+    assert "只能导入 12345 热线和走访记录" in page
+    assert "<td>3</td><td>标题</td>" in page
+    assert db.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_an_xlsx_import_works_and_a_wrong_file_type_is_refused(client, db, login, official,
+                                                               cycle):
+    login(official)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["标题", "描述", "类别", "街道", "社区", "受益人数", "渠道", "反映人", "日期"])
+    sheet.append(["公园增设健身器材", "老人锻炼缺器材", "文化体育", "黄河街道", "光明社区",
+                  1200.0, "走访", "孙阿姨", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert "已导入 1 条建议" in upload(client, cycle, "visits.xlsx", buffer.getvalue()).text
+    assert db.scalar(select(Proposal.beneficiaries)) == 1200
+    refused = upload(client, cycle, "notes.pdf", b"%PDF-1.4 ...").text
+    assert "不是 CSV 或 XLSX 文件" in refused
+    assert db.scalar(select(func.count(Proposal.id))) == 1
+
+
+def test_the_import_template_downloads_with_chinese_headers(client, login, official):
+    login(official)
+    response = client.get("/official/import-template.csv")
+    assert response.data.startswith("\ufeff".encode())  # Excel reads UTF-8 with a BOM
+    assert "标题" in response.data.decode("utf-8-sig")
+
+
+def test_hot_topics_show_charts_and_the_same_numbers_in_tables(client, resident, propose):
+    for i in range(3):
+        propose(resident, title=f"加装电梯{i}", category="housing")
+    propose(resident, title="社区食堂", category="elderly_care")
+    page = client.get("/hot-topics").text
+    assert page.count('class="chart"') == 4
+    assert "<td>住房与老旧小区改造</td>" in page and '<td class="num">3</td>' in page
+    data = page.split('id="chart-categories-data">')[1].split("</script>")[0]
+    figure = json.loads(data)
+    assert list(figure["data"][0]["x" if figure["data"][0].get("orientation") != "h" else "x"]) \
+        or figure["data"]
+    values = figure["data"][0].get("x") if figure["data"][0].get("orientation") == "h" \
+        else figure["data"][0].get("y")
+    assert sorted(values) == [1, 3]
