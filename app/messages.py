@@ -22,6 +22,7 @@ MESSAGES = {
     "too_long": _l("At most %(max)d characters."),
     "out_of_range": _l("Enter a number from 0 to %(max)d."),
     "residents_only": _l("Only residents can co-sign proposals."),
+    "future_date": _l("The date is in the future."),
     "proposal_closed": _l("This proposal no longer takes support or comments."),
     "own_proposal": _l("You cannot co-sign your own proposal."),
     "already_cosigned": _l("You have already co-signed this proposal."),

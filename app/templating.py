@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.forms import LogoutForm
+from app.charts import figure_json
 from app.db import get_session
 from app.messages import import_error_text, notification_text
 from proposals.collection import unread_count
@@ -87,6 +88,7 @@ def init_app(app: Flask) -> None:
         moderation_action_labels=MODERATION_ACTION_LABELS,
         notification_text=notification_text,
         import_error_text=import_error_text,
+        figure_json=figure_json,
     )
 
     @app.context_processor

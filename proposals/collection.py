@@ -84,6 +84,8 @@ def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: Proposal
         raise DomainError("channel_not_allowed")
     if draft.beneficiaries is not None and not 0 <= draft.beneficiaries <= BENEFICIARIES_MAX:
         raise DomainError("out_of_range", field="beneficiaries", max=BENEFICIARIES_MAX)
+    if draft.received_on is not None and draft.received_on > date.today():
+        raise DomainError("future_date", field="received_on")
     if channel is Channel.ONLINE:
         proposer_id, proposer_name = actor.id, actor.display_name
     else:

@@ -47,7 +47,17 @@ def by_month(session: Session, cycle_id: int | None = None) -> list[tuple[str, i
         select(month.label("month"), func.count()).where(*_visible(cycle_id))
         .group_by("month").order_by("month")
     )
-    return [(m, n) for m, n in rows]
+    counts = {m: n for m, n in rows}
+    if not counts:
+        return []
+    # Months without a proposal count as 0, so the line shows the gap instead of hiding it.
+    first, last = min(counts), max(counts)
+    year, month = int(first[:4]), int(first[5:])
+    filled = []
+    while (label := f"{year:04d}-{month:02d}") <= last:
+        filled.append((label, counts.get(label, 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return filled
 
 
 def frequent_terms(session: Session, cycle_id: int | None = None, n: int = 20

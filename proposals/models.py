@@ -152,7 +152,7 @@ class Proposal(Base):
         Index("ix_proposals_category_created", "category", "created_at"),
         Index("ix_proposals_community", "district", "street", "community"),
         Index("ix_proposals_proposer", "proposer_id"),
-        Index("ix_proposals_created", "created_at"),
+        Index("ix_proposals_visible_created", "hidden", "created_at"),
         CheckConstraint("beneficiaries IS NULL OR beneficiaries >= 0", name="beneficiaries"),
         CheckConstraint("cosign_count >= 0 AND comment_count >= 0", name="counts"),
     )

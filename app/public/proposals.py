@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     abort,
     current_app,
@@ -31,7 +33,6 @@ from proposals.queries import SORTS, ProposalFilter, distinct_places, proposals_
 from proposals.queries import similar_proposals as find_similar
 from votes.base import DomainError
 
-
 # A photo opened on its own runs nothing, even if a browser were fooled about its type.
 PHOTO_POLICY = {"default-src": "'none'", "sandbox": ""}
 
@@ -49,6 +50,21 @@ def can_see_hidden(proposal_or_comment) -> bool:
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() else None
+
+
+# The location filter's choices need a scan of every proposal; they change slowly, so each
+# worker keeps them for a minute instead of scanning on every page view.
+PLACES_TTL = 60.0
+_places_cache: dict[int | None, tuple[float, list[tuple[str, str]]]] = {}
+
+
+def places_for(db, cycle_id: int | None) -> list[tuple[str, str]]:
+    now = time.monotonic()
+    cached = _places_cache.get(cycle_id)
+    if cached is None or cached[0] < now:
+        cached = (now + PLACES_TTL, distinct_places(db, cycle_id))
+        _places_cache[cycle_id] = cached
+    return cached[1]
 
 
 def current_filter() -> ProposalFilter:
@@ -71,7 +87,7 @@ def proposals():
     cycles = db.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())).all()
     return render_template(
         "public/proposals.html", page=page, f=f, cycles=cycles, sorts=SORTS,
-        places=distinct_places(db, f.cycle_id),
+        places=places_for(db, f.cycle_id),
         filtered=any(request.args.get(k) for k in
                      ("cycle", "category", "street", "community", "status", "channel", "q")),
     )

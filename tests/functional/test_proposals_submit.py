@@ -54,7 +54,7 @@ def test_a_rejected_form_keeps_what_was_typed_and_says_why(client, db, login, re
     assert f'value="{long_title}"' in page  # typed text kept
     assert 'value="和平社区"' in page
     assert page.count('aria-invalid="true"') == 3  # title, description, beneficiaries
-    assert "不能超过 80 个字符" in page or "80" in page
+    assert "字段长度不能超过 80 个字符" in page
     assert db.scalar(select(func.count(Proposal.id))) == 0
 
 
