@@ -58,11 +58,11 @@ def proposals_query(session: Session, f: ProposalFilter) -> Select:
     stmt = select(Proposal)
     if f.cycle_id is not None:
         stmt = stmt.where(Proposal.cycle_id == f.cycle_id)
-    for column, value in ((Proposal.category, f.category), (Proposal.street, f.street),
-                          (Proposal.community, f.community), (Proposal.status, f.status),
-                          (Proposal.channel, f.channel)):
+    for attribute, value in ((Proposal.category, f.category), (Proposal.street, f.street),
+                             (Proposal.community, f.community), (Proposal.status, f.status),
+                             (Proposal.channel, f.channel)):
         if value:
-            stmt = stmt.where(column == value)
+            stmt = stmt.where(attribute == value)
     if not f.include_hidden:
         stmt = stmt.where(Proposal.hidden.is_(False))
     if f.q.strip():

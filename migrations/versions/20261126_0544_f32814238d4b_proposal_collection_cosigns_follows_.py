@@ -8,7 +8,6 @@ Create Date: 2026-11-26 05:44:27.693508
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'f32814238d4b'
 down_revision = '04eec06c8394'
 branch_labels = None

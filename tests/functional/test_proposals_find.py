@@ -91,15 +91,16 @@ def test_a_valid_csv_import_enters_every_row(client, db, login, official, cycle)
     assert "已导入 2 条建议" in page.text
     rows = db.execute(select(Proposal.title, Proposal.channel, Proposal.entered_by_id)
                       .order_by(Proposal.id)).all()
-    assert rows == [("小区路灯不亮", "hotline", official.id), ("菜市场缺快检", "visit", official.id)]
+    assert rows == [("小区路灯不亮", "hotline", official.id),
+                    ("菜市场缺快检", "visit", official.id)]
 
 
 def test_an_import_with_bad_rows_imports_nothing_and_reports_each_row(client, db, login,
                                                                       official, cycle):
     login(official)
     body = CSV_HEADER + (
-        "小区路灯不亮,晚上出行不安全,公共安全,长江街道,和平社区,500,12345热线,刘阿姨,2026-11-05\n"
-        ",没有标题,公共安全,长江街道,和平社区,,走访,王大爷,\n"
+        "小区路灯不亮,晚上出行不安全,公共安全,长江街道,和平社区,500,12345热线,刘阿姨,2026-11-05"
+        "\n,没有标题,公共安全,长江街道,和平社区,,走访,王大爷,\n"
         "停车难,车位不够,停车,长江街道,和平社区,-3,网上征集,李先生,明天\n")
     page = upload(client, cycle, "bad.csv", body.encode("utf-8")).text
     assert "未导入任何数据" in page
