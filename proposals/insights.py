@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from proposals.models import Proposal
-from proposals.text import top_terms
+from proposals.text import segment, top_terms
 
 # Frequent terms are counted over the newest proposals only, so the page stays fast
 # with a hundred thousand of them; the counts by category and place cover all.
@@ -60,10 +60,21 @@ def by_month(session: Session, cycle_id: int | None = None) -> list[tuple[str, i
     return filled
 
 
+# Words that say where, not what: they would crowd out the needs themselves.
+PLACE_WORDS = frozenset({"社区", "街道", "小区", "区域", "附近", "周边"})
+
+
 def frequent_terms(session: Session, cycle_id: int | None = None, n: int = 20
                    ) -> list[tuple[str, int]]:
-    titles = session.scalars(
-        select(Proposal.title).where(*_visible(cycle_id))
+    """The words residents use most in titles, leaving out place names."""
+    rows = session.execute(
+        select(Proposal.title, Proposal.street, Proposal.community).where(*_visible(cycle_id))
         .order_by(Proposal.created_at.desc()).limit(TERMS_SAMPLE)
-    )
-    return top_terms(titles, n=n)
+    ).all()
+    places = {name for row in rows for name in (row.street, row.community)}
+    place_terms = set(PLACE_WORDS)
+    for name in places:
+        place_terms.update(segment(name))
+        place_terms.add(name)
+    ranked = top_terms((row.title for row in rows), n=n + len(place_terms))
+    return [(term, count) for term, count in ranked if term not in place_terms][:n]

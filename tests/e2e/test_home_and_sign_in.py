@@ -1,6 +1,7 @@
 """A real browser: the home page in both languages on a phone-sized screen, sign in, sign out."""
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.passwords import hash_password
 from app.db import get_session
@@ -38,20 +39,20 @@ def test_sign_in_and_sign_out(page, live_server, resident):
     page.get_by_label("用户名").fill(resident["username"])
     page.get_by_label("密码").fill("not it")
     page.get_by_role("button", name="登录").click()
-    assert page.get_by_text("用户名或密码错误。").is_visible()
+    expect(page.get_by_text("用户名或密码错误。")).to_be_visible()
     assert page.get_by_label("用户名").input_value() == resident["username"]
 
     page.get_by_label("密码").fill(resident["password"])
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(live_server + "/")
-    assert page.get_by_text("欢迎，浏览器测试居民。").is_visible()
+    expect(page.get_by_text("欢迎，浏览器测试居民。")).to_be_visible()
 
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url(live_server + "/")
-    assert page.get_by_text("您已退出登录。").is_visible()
+    expect(page.get_by_text("您已退出登录。")).to_be_visible()
     page.get_by_role("button", name="菜单").click()
-    assert page.get_by_role("link", name="登录").is_visible()
+    expect(page.get_by_role("link", name="登录")).to_be_visible()
 
 
 def test_pages_load_without_csp_violations_or_script_errors(page, live_server):

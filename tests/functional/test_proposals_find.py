@@ -148,3 +148,14 @@ def test_hot_topics_show_charts_and_the_same_numbers_in_tables(client, resident,
     counts = dict(zip(trace["y"], trace["x"], strict=True))  # horizontal bars
     assert counts == {"住房与老旧小区改造": 3, "养老服务": 1}
     assert "plotly.min.js" in page and "<script>" not in page
+
+
+def test_frequent_terms_leave_out_place_names(db, resident, propose, cycle):
+    from proposals.insights import frequent_terms
+
+    for community in ("和平社区", "幸福社区", "光明社区"):
+        propose(resident, title=f"{community}加装电梯", community=community)
+    propose(resident, title="和平社区充电桩", community="和平社区")
+    terms = dict(frequent_terms(db, cycle.id))
+    assert terms["加装电梯"] == 3 and terms["充电桩"] == 1
+    assert not {"和平", "社区", "和平社区", "幸福"} & set(terms)
