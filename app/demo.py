@@ -488,5 +488,19 @@ def _plan_proposals(rng: random.Random, count: int, stage: Stage, dates: dict[St
             district=DISTRICT, street=street, community=community, beneficiaries=reach,
             channel=channel.value, proposer=proposer, proposer_name=name,
             entered_by=entered_by, status=status, created_at=created,
+            **(_declined(title) if status == ProposalStatus.DECLINED.value else {}),
         ))
     return rows
+
+
+DECLINES = (  # ground, public reason
+    ("over_budget", "所需资金超出本年度财力安排，建议纳入下一年度统筹考虑。"),
+    ("not_government_duty", "该事项属于物业服务范围，已转交物业公司和业委会协商解决。"),
+    ("planned_elsewhere", "该事项已列入区城市更新专项计划，将按计划推进。"),
+    ("not_feasible", "现场不具备施工条件，相关部门将研究替代方案。"),
+)
+
+
+def _declined(title: str) -> dict:
+    ground, reason = DECLINES[sum(map(ord, title)) % len(DECLINES)]  # stable per title
+    return {"decline_ground": ground, "decline_reason": reason}

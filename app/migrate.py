@@ -20,6 +20,44 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return True
 
 
+SQLITE_SEARCH = (
+    "CREATE VIRTUAL TABLE proposal_fts USING fts5(search_text, content='proposals',"
+    " content_rowid='id')",
+    "CREATE TRIGGER proposal_fts_insert AFTER INSERT ON proposals BEGIN"
+    " INSERT INTO proposal_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER proposal_fts_delete AFTER DELETE ON proposals BEGIN"
+    " INSERT INTO proposal_fts(proposal_fts, rowid, search_text)"
+    " VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER proposal_fts_update AFTER UPDATE OF search_text ON proposals BEGIN"
+    " INSERT INTO proposal_fts(proposal_fts, rowid, search_text)"
+    " VALUES ('delete', old.id, old.search_text);"
+    " INSERT INTO proposal_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "INSERT INTO proposal_fts(proposal_fts) VALUES ('rebuild')",
+)
+POSTGRES_SEARCH = (
+    "CREATE INDEX IF NOT EXISTS ix_proposals_search ON proposals"
+    " USING gin (to_tsvector('simple', search_text))",
+)
+
+
+def create_search_index(op) -> None:
+    """For migrations: SQLite's FTS5 table and triggers, or PostgreSQL's GIN index.
+
+    On SQLite, a batch ALTER of `proposals` recreates the table and loses the triggers:
+    call drop_search_index(op) before such an ALTER and create_search_index(op) after.
+    """
+    statements = SQLITE_SEARCH if op.get_bind().dialect.name == "sqlite" else POSTGRES_SEARCH
+    for statement in statements:
+        op.execute(statement)
+
+
+def drop_search_index(op) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for name in ("proposal_fts_insert", "proposal_fts_delete", "proposal_fts_update"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute("DROP TABLE IF EXISTS proposal_fts")
+
+
 def alembic_config(database_url: str, connection: Connection | None = None) -> Config:
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))

@@ -34,6 +34,20 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite and not connection.in_transaction():
+        # Batch ALTERs copy a table and drop the old one, which SQLite refuses while
+        # foreign keys are enforced; the pragma only takes effect outside a transaction,
+        # and every key is checked again before the migration commits (below).
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _migrate(connection, check_keys=sqlite)
+    finally:
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _migrate(connection, check_keys: bool) -> None:
     # Batch mode lets ALTER TABLE work on SQLite by copying the table. SQLite's DDL is
     # transactional too (our engine issues BEGIN itself), so a failed migration leaves
     # nothing half-done on either database.
@@ -42,6 +56,10 @@ def _run(connection) -> None:
                       transactional_ddl=True)
     with context.begin_transaction():
         context.run_migrations()
+        if check_keys:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proposals.stages import Stage
@@ -61,6 +70,12 @@ class Cycle(Base):
     evaluation_starts: Mapped[date]
     closes_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The shortlist's frame: the fiscal budget (yuan) and how many projects to adopt.
+    budget: Mapped[int | None] = mapped_column(BigInteger)
+    seats: Mapped[int | None]
+    # Submitting the shortlist to the assembly locks it; later changes are amendments.
+    shortlist_submitted_at: Mapped[datetime | None]
+    shortlist_submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assembly: Mapped[Assembly] = relationship()
     transitions: Mapped[list[StageTransition]] = relationship(
@@ -74,6 +89,8 @@ class Cycle(Base):
             " AND implementation_starts <= evaluation_starts AND evaluation_starts <= closes_on",
             name="dates_in_order",
         ),
+        CheckConstraint("budget IS NULL OR budget > 0", name="budget_positive"),
+        CheckConstraint("seats IS NULL OR seats > 0", name="seats_positive"),
     )
 
     def planned_start(self, stage: Stage) -> date:
@@ -125,6 +142,10 @@ class Proposal(Base):
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.SUBMITTED.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Screening: the official who evaluates it, and the public answer when declined.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decline_ground: Mapped[str | None] = mapped_column(String(30))
+    decline_reason: Mapped[str | None] = mapped_column(String(500))
     # The day the request came in, when that is not the day it was entered (hotline logs).
     received_on: Mapped[date | None]
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
@@ -140,6 +161,7 @@ class Proposal(Base):
     cycle: Mapped[Cycle] = relationship()
     proposer: Mapped[User | None] = relationship(foreign_keys=[proposer_id])
     entered_by: Mapped[User] = relationship(foreign_keys=[entered_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     merged_into: Mapped[Proposal | None] = relationship(remote_side=[id])
     photos: Mapped[list[ProposalPhoto]] = relationship(
         back_populates="proposal", order_by="ProposalPhoto.id", cascade="all, delete-orphan"
@@ -155,6 +177,8 @@ class Proposal(Base):
         Index("ix_proposals_visible_created", "hidden", "created_at"),
         CheckConstraint("beneficiaries IS NULL OR beneficiaries >= 0", name="beneficiaries"),
         CheckConstraint("cosign_count >= 0 AND comment_count >= 0", name="counts"),
+        CheckConstraint("status != 'declined' OR (decline_ground IS NOT NULL"
+                        " AND decline_reason IS NOT NULL)", name="declined_with_reason"),
     )
 
 
@@ -284,3 +308,88 @@ class ModerationLog(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User] = relationship()
+
+
+class DeclineGround(enum.StrEnum):
+    OVER_BUDGET = "over_budget"  # 超出财力
+    NOT_GOVERNMENT_DUTY = "not_government_duty"  # 不属于政府职责
+    PLANNED_ELSEWHERE = "planned_elsewhere"  # 已列入其他计划
+    NOT_FEASIBLE = "not_feasible"  # 不具备实施条件
+    OTHER = "other"  # 其他
+
+
+class ProposalNote(Base):
+    """An official's internal note on a proposal: never shown to the public or exported."""
+
+    __tablename__ = "proposal_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"),
+                                             index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class Candidate(Base):
+    """A candidate project (候选项目) put to the ballot, made of one or more proposals."""
+
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text)
+    responsible_unit: Mapped[str] = mapped_column(String(80))
+    estimated_cost: Mapped[int] = mapped_column(BigInteger)  # yuan
+    funding_source: Mapped[str] = mapped_column(String(120))
+    policy_basis: Mapped[str] = mapped_column(Text, default="")
+    feasibility: Mapped[str] = mapped_column(Text, default="")
+    expected_completion: Mapped[date]
+    location: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Removed by an amendment after submission: kept, shown struck out, not on the ballot.
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+
+    cycle: Mapped[Cycle] = relationship()
+    sources: Mapped[list[CandidateSource]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan",
+        order_by="CandidateSource.proposal_id",
+    )
+
+    __table_args__ = (CheckConstraint("estimated_cost > 0", name="cost_positive"),)
+
+
+class CandidateSource(Base):
+    """A proposal taken into a candidate; the key makes two candidates for one impossible."""
+
+    __tablename__ = "candidate_sources"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+
+    candidate: Mapped[Candidate] = relationship(back_populates="sources")
+    proposal: Mapped[Proposal] = relationship()
+
+
+class ShortlistAmendment(Base):
+    """A change to a submitted shortlist, with its reason: logged and shown publicly."""
+
+    __tablename__ = "shortlist_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(20))  # add | change | withdraw
+    reason: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User] = relationship()
+    candidate: Mapped[Candidate | None] = relationship()
