@@ -36,6 +36,20 @@ MESSAGES = {
     "merge_into_itself": _l("A proposal cannot be merged into itself."),
     "merge_other_cycle": _l("Only proposals of the same cycle can be merged."),
     "already_merged": _l("One of these proposals has already been merged."),
+    "not_shortlisting": _l("This cycle is not in the shortlist stage."),
+    "shortlist_locked": _l("The shortlist has been submitted; changes now need an amendment."),
+    "not_submitted": _l("The shortlist has not been submitted yet."),
+    "ballot_opened": _l("The ballot has opened; the shortlist can no longer change."),
+    "assignee_not_official": _l("Only an official can evaluate proposals."),
+    "bad_cost": _l("Enter an amount in yuan greater than 0."),
+    "not_in_cycle": _l("Proposal %(id)s is not in this cycle."),
+    "proposal_not_available": _l("Proposal %(id)s is hidden, merged or declined."),
+    "already_in_candidate": _l("Proposal %(id)s is already in a candidate project."),
+    "no_source_proposals": _l("Name at least one source proposal."),
+    "candidate_withdrawn": _l("This candidate has been withdrawn."),
+    "no_frame": _l("Set the budget and the number of projects to adopt first."),
+    "no_candidates": _l("There is no candidate project yet."),
+    "undecided_proposals": _l("%(n)d proposals still await a decision."),
 }
 
 

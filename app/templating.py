@@ -10,6 +10,7 @@ from app.auth.forms import LogoutForm
 from app.charts import figure_json
 from app.db import get_session
 from app.messages import import_error_text, notification_text
+from app.shortlist_forms import DECLINE_GROUNDS
 from proposals.collection import unread_count
 
 STAGE_LABELS = {
@@ -67,6 +68,34 @@ MODERATION_ACTION_LABELS = {
 }
 
 
+BUDGET_WARNING_LABELS = {
+    "no_budget": _l("The budget is not set."),
+    "no_seats": _l("The number of projects to adopt is not set."),
+    "no_candidates": _l("There is no candidate project yet."),
+    "not_competitive": _l("There are not more candidates than projects to adopt: the ballot "
+                          "would not be competitive (差额)."),
+    "cannot_fit": _l("Even the cheapest selection of candidates costs more than the budget."),
+    "candidate_over_budget": _l("A candidate alone costs more than the whole budget."),
+}
+AMENDMENT_LABELS = {
+    "add": _l("Candidate added"),
+    "change": _l("Candidate changed"),
+    "withdraw": _l("Candidate withdrawn"),
+}
+
+
+def yuan(amount: int | None) -> str:
+    """An amount as officials write it: whole 万元 where it divides, else yuan with commas."""
+    if amount is None:
+        return "—"
+    if amount % 10_000 == 0:
+        return f"{amount // 10_000:,} 万元"
+    wan, rest = divmod(amount, 10_000)
+    if amount >= 10_000:
+        return f"{wan:,}.{rest:04d}".rstrip("0").rstrip(".") + " 万元"
+    return f"{amount:,} 元"
+
+
 def page_url(number: int) -> str:
     """The current page's address with another page number, keeping filters and sorting."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
@@ -76,6 +105,7 @@ def page_url(number: int) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.filters["yuan"] = yuan
 
     # Globals, not context, so imported macros see them too.
     app.jinja_env.globals.update(
@@ -89,6 +119,9 @@ def init_app(app: Flask) -> None:
         notification_text=notification_text,
         import_error_text=import_error_text,
         figure_json=figure_json,
+        budget_warning_labels=BUDGET_WARNING_LABELS,
+        amendment_labels=AMENDMENT_LABELS,
+        decline_ground_labels=DECLINE_GROUNDS,
     )
 
     @app.context_processor

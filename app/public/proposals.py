@@ -27,7 +27,7 @@ from app.pagination import paginate
 from app.proposal_forms import ActionForm, CommentForm, ReportForm
 from app.public import bp
 from proposals import collection, moderation
-from proposals.models import Comment, Cycle, Proposal, ProposalPhoto
+from proposals.models import CandidateSource, Comment, Cycle, Proposal, ProposalPhoto
 from proposals.photos import photo_path, serving_headers
 from proposals.queries import SORTS, ProposalFilter, distinct_places, proposals_query
 from proposals.queries import similar_proposals as find_similar
@@ -114,6 +114,7 @@ def proposal(proposal_id: int):
         following=me is not None and collection.is_following(db, me, proposal_id),
         collecting=found.cycle.stage == "collection",
         comment_form=CommentForm(), report_form=ReportForm(), action_form=ActionForm(),
+        candidate=source.candidate if (source := db.get(CandidateSource, proposal_id)) else None,
         similar=find_similar(db, found.title, cycle_id=found.cycle_id, exclude_id=found.id,
                              limit=3) if current_user.is_authenticated
         and current_user.has_role("official") else [],

@@ -12,6 +12,7 @@ from flask import url_for
 from app.auth.access import PUBLIC, ROLES, SIGNED_IN, access_rule
 from proposals.collection import ProposalDraft, submit_proposal
 from proposals.cycles import create_cycle
+from proposals.models import Candidate
 from proposals.moderation import report
 from proposals.stages import Stage
 from votes.people import Role
@@ -37,10 +38,16 @@ def samples(db, make_user, assembly):
         title="样例建议", description="说明", category="other", district="区", street="街道",
         community="社区"))
     flagged = report(db, resident, "proposal", proposal.id, "样例举报")
+    candidate = Candidate(cycle_id=cycle.id, title="样例候选", description="说明",
+                          responsible_unit="区住建委", estimated_cost=100, funding_source="区财政",
+                          expected_completion=date(2027, 12, 31), location="某地",
+                          created_by_id=admin.id)
+    db.add(candidate)
     db.commit()
     return {"cycle_id": cycle.id, "assembly_id": assembly.id, "user_id": admin.id,
             "code": "en", "filename": "css/yishi.css", "proposal_id": proposal.id,
-            "report_id": flagged.id, "key": "AAAAAAAAAAAAAAAAAAAAAAAA.png"}
+            "report_id": flagged.id, "key": "AAAAAAAAAAAAAAAAAAAAAAAA.png",
+            "candidate_id": candidate.id}
 
 
 def test_every_route_declares_who_may_use_it(app):
