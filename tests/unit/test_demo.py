@@ -190,3 +190,20 @@ def test_deterministic_and_hashes_once(monkeypatch):
             runs[-1].append(tuple(session.scalars(select(User.display_name).order_by(User.id))))
     assert runs[0] == runs[1]
     assert calls == [PASSWORD, PASSWORD]  # once per fresh database, not once per account
+
+
+def test_cycles_from_the_ballot_on_have_a_submitted_shortlist(seeded):
+    from proposals.models import Candidate, CandidateSource
+
+    session, _ = seeded
+    for cycle in session.scalars(select(Cycle)):
+        candidates = session.scalars(select(Candidate).filter_by(cycle_id=cycle.id)).all()
+        if ORDER.index(Stage(cycle.stage)) >= ORDER.index(Stage.BALLOT):
+            assert len(candidates) > cycle.seats >= 1  # 差额
+            assert cycle.budget > 0 and cycle.shortlist_submitted_at is not None
+            sources = session.scalars(select(CandidateSource.proposal_id).join(Candidate)
+                                      .where(Candidate.cycle_id == cycle.id)).all()
+            statuses = {session.get(Proposal, pid).status for pid in sources}
+            assert statuses <= {"accepted", "adopted"}
+        else:
+            assert candidates == []
