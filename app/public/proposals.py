@@ -55,15 +55,15 @@ def _int_arg(name: str) -> int | None:
 # The location filter's choices need a scan of every proposal; they change slowly, so each
 # worker keeps them for a minute instead of scanning on every page view.
 PLACES_TTL = 60.0
-_places_cache: dict[int | None, tuple[float, list[tuple[str, str]]]] = {}
 
 
 def places_for(db, cycle_id: int | None) -> list[tuple[str, str]]:
+    cache = current_app.extensions.setdefault("yishi.places", {})
     now = time.monotonic()
-    cached = _places_cache.get(cycle_id)
+    cached = cache.get(cycle_id)
     if cached is None or cached[0] < now:
         cached = (now + PLACES_TTL, distinct_places(db, cycle_id))
-        _places_cache[cycle_id] = cached
+        cache[cycle_id] = cached
     return cached[1]
 
 
