@@ -1,4 +1,4 @@
-"""Flask commands: database migrations, the first admin, demo data, translations."""
+"""Flask commands: database migrations, the first admin, demo data, translations, ballots."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(translations)
+    app.cli.add_command(ballot_group)
 
 
 @click.group("db", cls=AppGroup, help="Database schema migrations (Alembic).")
@@ -112,3 +113,22 @@ def translations_extract() -> None:
 @translations.command("compile", help="Compile the catalogs the app reads.")
 def translations_compile() -> None:
     _pybabel("compile", "-d", str(ROOT / "app" / "translations"))
+
+
+@click.group("ballot", cls=AppGroup, help="Ballots: check a counted ballot end to end.")
+def ballot_group() -> None:
+    pass
+
+
+@ballot_group.command("verify", help="Verify a ballot's ledger, ballots, count and bulletin.")
+@click.argument("ballot_id", type=int)
+def ballot_verify(ballot_id: int) -> None:
+    from app.db import get_session
+    from votes.bulletin import verify_ballot
+
+    report = verify_ballot(get_session(), ballot_id)
+    for problem in report.problems:
+        click.echo(f"FAIL  {problem}")
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+    click.echo(f"OK    ballot {ballot_id}: ledger, ballots, count and bulletin agree.")

@@ -31,7 +31,12 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A writer that must read-then-write without a race (casting a ballot) asks for
+        # IMMEDIATE: it takes the write lock at BEGIN instead of failing to upgrade later.
+        if connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
 
 def init_app(app: Flask) -> None:
