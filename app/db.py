@@ -53,6 +53,18 @@ def get_session() -> Session:
     return g.db_session
 
 
+def begin_writing(session: Session) -> None:
+    """End whatever the request read so far and start a writing transaction.
+
+    Write services of the ballot take their lock at BEGIN (SQLite: BEGIN IMMEDIATE), which
+    only works at the start of a transaction; objects loaded before are reloaded as needed.
+    """
+    from votes.casting import begin_write
+
+    session.rollback()
+    begin_write(session)
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:

@@ -29,6 +29,7 @@ from app.demo_data import (
     TEMPLATES,
     UNITS,
 )
+from app.demo_projects import DEMO_TODAY, seed_projects
 from proposals.cycles import advance_cycle, create_cycle
 from proposals.models import (
     Candidate,
@@ -92,7 +93,8 @@ def seed(session: Session, *, password: str) -> str:
         if ORDER.index(stage) >= ORDER.index(Stage.BALLOT):
             seeder.shortlist(cycle, dates, officials[0], council=is_council)
 
-    return seeder.summary()
+    made = seed_projects(session, today=DEMO_TODAY)
+    return seeder.summary() + (f" {made} projects under way." if made else "")
 
 
 class _Pools:

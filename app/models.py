@@ -1,6 +1,7 @@
 """Imports every domain model module, so Base.metadata knows all tables (migrations, tests)."""
 
 import proposals.models  # noqa: F401
+import proposals.projects  # noqa: F401
 import votes.ballots  # noqa: F401
 import votes.people  # noqa: F401
 from votes.base import Base

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.forms import LogoutForm
+from app.ballot_forms import BASE_LABELS, MAJORITY_LABELS, METHOD_LABELS
 from app.charts import figure_json
 from app.db import get_session
 from app.messages import import_error_text, notification_text
@@ -84,6 +85,31 @@ AMENDMENT_LABELS = {
 }
 
 
+BALLOT_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "open": _l("Voting open"),
+    "closed": _l("Closed and counted"),
+    "published": _l("Result published"),
+}
+OUTCOME_LABELS = {
+    "adopted": _l("Adopted"),
+    "passed_not_adopted": _l("Passed, not within the seats"),
+    "skipped_budget": _l("Passed, over the remaining budget"),
+    "tie_pending": _l("Tie: awaiting run-off"),
+    "failed": _l("Did not pass"),
+}
+RESULT_REASON_LABELS = {
+    "quorum_not_met": _l("The quorum was not met: the ballot is void and nothing is adopted."),
+    "more_ballots_than_voters": _l("More ballots than voters: the ballot is void."),
+}
+MARK_LABELS = {
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "abstain": _l("Abstain"),
+    "unmarked": _l("Not ticked"),
+}
+
+
 def yuan(amount: int | None) -> str:
     """An amount as officials write it: whole 万元 where it divides, else yuan with commas."""
     if amount is None:
@@ -122,6 +148,13 @@ def init_app(app: Flask) -> None:
         budget_warning_labels=BUDGET_WARNING_LABELS,
         amendment_labels=AMENDMENT_LABELS,
         decline_ground_labels=DECLINE_GROUNDS,
+        ballot_status_labels=BALLOT_STATUS_LABELS,
+        outcome_labels=OUTCOME_LABELS,
+        result_reason_labels=RESULT_REASON_LABELS,
+        mark_labels=MARK_LABELS,
+        method_labels=METHOD_LABELS,
+        base_labels=BASE_LABELS,
+        majority_labels=MAJORITY_LABELS,
     )
 
     @app.context_processor

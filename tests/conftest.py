@@ -77,7 +77,9 @@ def environ_for(instance_path, **extra) -> dict:
 @pytest.fixture
 def app(connection, db, tmp_path):
     app = create_app(
-        overrides={"WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost"},
+        # Journeys sign many people in from one address; the rate-limit tests set their own.
+        overrides={"WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost",
+                   "LOGIN_RATE_LIMIT": "1000 per minute"},
         environ=environ_for(tmp_path),
     )
     # The app's requests share the test's connection, inside its rolled-back transaction.

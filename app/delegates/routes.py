@@ -8,6 +8,7 @@ from app.auth.access import allow
 from app.db import get_session
 from app.delegates import bp
 from proposals.models import Cycle
+from votes.ballots import Ballot, VoterRecord
 from votes.people import Membership
 
 
@@ -23,4 +24,12 @@ def dashboard():
         .where(Cycle.assembly_id.in_([m.assembly_id for m in seats]))
         .order_by(Cycle.year.desc(), Cycle.id.desc())
     ).all()
-    return render_template("delegates/dashboard.html", seats=seats, cycles=cycles)
+    ballots = db.scalars(
+        select(Ballot).where(Ballot.assembly_id.in_([m.assembly_id for m in seats]),
+                             Ballot.status != "draft")
+        .order_by(Ballot.status != "open", Ballot.id.desc()).limit(20)
+    ).all()
+    voted = set(db.scalars(select(VoterRecord.ballot_id).where(
+        VoterRecord.user_id == current_user.id)))
+    return render_template("delegates/dashboard.html", seats=seats, cycles=cycles,
+                           ballots=ballots, voted=voted)

@@ -7,6 +7,7 @@ from app.auth.access import PUBLIC, allow, is_safe_next
 from app.db import get_session
 from app.pagination import paginate
 from app.public import bp
+from proposals.adoption import ballots_of_cycle
 from proposals.models import Cycle, Proposal
 from proposals.stages import ORDER
 from votes.people import Assembly, Membership, User
@@ -49,9 +50,10 @@ def cycle(cycle_id: int):
         select(Proposal).where(Proposal.cycle_id == cycle_id)
         .order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(10)
     ).all()
+    ballots = [b for b in ballots_of_cycle(db, cycle_id) if b.status != "draft"]
     return render_template(
         "public/cycle.html", cycle=found, stages=ORDER, by_category=by_category, latest=latest,
-        total=sum(n for _, n in by_category),
+        total=sum(n for _, n in by_category), ballots=ballots,
     )
 
 

@@ -14,8 +14,11 @@ from proposals.collection import ProposalDraft, submit_proposal
 from proposals.cycles import create_cycle
 from proposals.models import Candidate
 from proposals.moderation import report
+from proposals.projects import Escalation, FollowUp, Inspection, Project
 from proposals.stages import Stage
+from votes.casting import create_ballot
 from votes.people import Role
+from votes.rules import BallotRules
 
 AS = ("anonymous", *ROLES)
 
@@ -29,7 +32,7 @@ def rules_of(app):
 
 @pytest.fixture
 def samples(db, make_user, assembly):
-    admin = make_user(Role.ADMIN)
+    admin = make_user(Role.ADMIN, Role.OFFICIAL)
     dates = {s: date(2027, 1 + i, 1) for i, s in enumerate(Stage)}
     cycle = create_cycle(db, admin, assembly=assembly, title="2027年度民生实事项目",
                          year=2027, dates=dates)
@@ -43,11 +46,35 @@ def samples(db, make_user, assembly):
                           expected_completion=date(2027, 12, 31), location="某地",
                           created_by_id=admin.id)
     db.add(candidate)
+    implementation = project_samples(db, admin, candidate)
     db.commit()
-    return {"cycle_id": cycle.id, "assembly_id": assembly.id, "user_id": admin.id,
+    ballot = create_ballot(db, admin, assembly, "cycle", cycle.id, "样例票决", BallotRules(),
+                           [{"title": "样例候选", "cost": 100}])
+    db.commit()
+    return {**implementation, "cycle_id": cycle.id, "assembly_id": assembly.id, "user_id": admin.id,
             "code": "en", "filename": "css/yishi.css", "proposal_id": proposal.id,
             "report_id": flagged.id, "key": "AAAAAAAAAAAAAAAAAAAAAAAA.png",
-            "candidate_id": candidate.id}
+            "candidate_id": candidate.id, "ballot_id": ballot.id}
+
+
+def project_samples(db, admin, candidate) -> dict:
+    """A project with an inspection's follow-up and an escalation, for their URLs."""
+    db.flush()
+    project = Project(cycle_id=candidate.cycle_id, candidate_id=candidate.id, title="样例项目",
+                      responsible_unit="区住建委", lead_official_id=admin.id, category="other",
+                      location="某地", budget=100, start_date=date(2027, 4, 1),
+                      target_date=date(2027, 12, 31), created_by_id=admin.id)
+    db.add(project)
+    db.flush()
+    inspection = Inspection(project_id=project.id, inspected_on=date(2027, 5, 1),
+                            participants="代表", findings="发现", recorded_by_id=admin.id)
+    inspection.follow_ups.append(FollowUp(project_id=project.id, request="请答复"))
+    escalation = Escalation(project_id=project.id, grounds="overdue", note="督办",
+                            raised_by_id=admin.id)
+    db.add_all([inspection, escalation])
+    db.flush()
+    return {"project_id": project.id, "follow_up_id": inspection.follow_ups[0].id,
+            "escalation_id": escalation.id}
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -1,0 +1,76 @@
+"""Forms of the ballot: its rules, attendance, a delegate's choices, paper totals, ties."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.forms import choices
+
+METHOD_LABELS = {
+    "YNA": _l("Yes / no / abstain on each candidate (赞成/反对/弃权)"),
+    "YN": _l("Yes / no on each candidate"),
+    "Y": _l("Approval: tick the candidates you support"),
+}
+BASE_LABELS = {
+    "entitled": _l("All delegates on the roster (全体代表)"),
+    "present": _l("Delegates present (出席代表)"),
+    "cast": _l("Ballots cast (有效票)"),
+    "yes_no": _l("Yes and no votes on the candidate"),
+}
+MAJORITY_LABELS = {
+    "simple": _l("More than half"),
+    "two_thirds": _l("Two thirds"),
+    "three_quarters": _l("Three quarters"),
+}
+QUORUM_LABELS = {
+    "1/2": _l("Half of the delegates"),
+    "2/3": _l("Two thirds of the delegates"),
+    "0/1": _l("No quorum"),
+}
+
+
+class BallotRulesForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    method = SelectField(_l("Voting method"), choices=choices(METHOD_LABELS))
+    threshold_base = SelectField(_l("Majority of"), choices=choices(BASE_LABELS))
+    majority = SelectField(_l("Majority needed"), choices=choices(MAJORITY_LABELS))
+    quorum = SelectField(_l("Quorum: ballots cast must reach"), choices=choices(QUORUM_LABELS))
+    seats = IntegerField(_l("Projects to adopt"),
+                         validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    budget_cap = IntegerField(
+        _l("Budget cap (yuan, optional)"),
+        description=_l("A passing candidate that no longer fits is skipped for the next one."),
+        validators=[Optional(), NumberRange(min=1)],
+    )
+    max_selections = IntegerField(
+        _l("Approval: most candidates one may tick (optional)"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+    )
+    roll_call = BooleanField(_l("Roll-call vote (记名): publish each delegate's vote"))
+    submit = SubmitField(_l("Create the ballot"))
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(_l("Check-in code shown in the hall"),
+                       validators=[DataRequired(), Length(max=12)])
+    submit = SubmitField(_l("Check in"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Record"))
+
+
+class TrackerForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET lookup that changes nothing
+
+    tracker = StringField(_l("Receipt code"), validators=[DataRequired(), Length(max=20)])
