@@ -65,9 +65,10 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         frame_options="DENY",
     )
 
-    from app import admin, auth, delegates, errors, officials, public, residents
+    from app import admin, api, auth, delegates, errors, officials, public, residents
 
-    for blueprint in (public.bp, auth.bp, residents.bp, delegates.bp, officials.bp, admin.bp):
+    for blueprint in (public.bp, auth.bp, residents.bp, delegates.bp, officials.bp, admin.bp,
+                      api.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
 

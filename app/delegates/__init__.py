@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("delegates", __name__, url_prefix="/delegate")
 
-from app.delegates import ballots, projects, routes  # noqa: E402,F401
+from app.delegates import ballots, council, evaluation, projects, routes  # noqa: E402,F401

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("officials", __name__, url_prefix="/official")
 
-from app.officials import ballots, projects, routes, shortlist  # noqa: E402,F401
+from app.officials import ballots, council, evaluation, projects, routes, shortlist  # noqa: E402,F401

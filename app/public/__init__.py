@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import ballots, projects, proposals, routes, shortlist  # noqa: E402,F401
+from app.public import ballots, council, evaluation, projects, proposals, routes, shortlist  # noqa: E402,F401

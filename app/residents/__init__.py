@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("residents", __name__, url_prefix="/resident")
 
-from app.residents import routes  # noqa: E402,F401
+from app.residents import council, evaluation, routes  # noqa: E402,F401

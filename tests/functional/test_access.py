@@ -1,9 +1,13 @@
 """Every route declares who may use it, and every route answers each role accordingly.
 
 Adding a route without an access rule, or with a URL argument this test cannot fill,
-makes this test fail: declare the rule with @allow(...) and add a sample value below.
+makes this test fail: declare the rule with @allow(...) and add a sample value below, or
+in a module tests/functional/access_samples_<feature>.py whose add_samples(db, base)
+returns more URL values (base holds the admin, assembly, cycle and the values below).
 """
 
+import importlib
+import pkgutil
 from datetime import date
 
 import pytest
@@ -51,10 +55,25 @@ def samples(db, make_user, assembly):
     ballot = create_ballot(db, admin, assembly, "cycle", cycle.id, "样例票决", BallotRules(),
                            [{"title": "样例候选", "cost": 100}])
     db.commit()
-    return {**implementation, "cycle_id": cycle.id, "assembly_id": assembly.id, "user_id": admin.id,
-            "code": "en", "filename": "css/yishi.css", "proposal_id": proposal.id,
-            "report_id": flagged.id, "key": "AAAAAAAAAAAAAAAAAAAAAAAA.png",
-            "candidate_id": candidate.id, "ballot_id": ballot.id}
+    values = {**implementation, "cycle_id": cycle.id, "assembly_id": assembly.id,
+              "user_id": admin.id, "code": "en", "filename": "css/yishi.css",
+              "proposal_id": proposal.id, "report_id": flagged.id,
+              "key": "AAAAAAAAAAAAAAAAAAAAAAAA.png", "candidate_id": candidate.id,
+              "ballot_id": ballot.id}
+    base = {**values, "admin": admin, "assembly": assembly, "cycle": cycle,
+            "candidate": candidate, "make_user": make_user}
+    for module in feature_sample_modules():
+        values.update(module.add_samples(db, base))
+        db.commit()
+    return values
+
+
+def feature_sample_modules():
+    import tests.functional as package
+
+    return [importlib.import_module(f"{package.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(package.__path__)
+            if info.name.startswith("access_samples_")]
 
 
 def project_samples(db, admin, candidate) -> dict:

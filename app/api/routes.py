@@ -1,0 +1,1 @@
+"""API routes (to be written)."""

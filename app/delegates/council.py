@@ -1,0 +1,1 @@
+"""Council pages for the delegates audience (to be written)."""

@@ -1,0 +1,1 @@
+"""Evaluation pages for the delegates audience (to be written)."""

@@ -1,0 +1,1 @@
+"""Council pages for the officials audience (to be written)."""

@@ -1,0 +1,1 @@
+"""Evaluation pages for the officials audience (to be written)."""

@@ -1,0 +1,1 @@
+"""Council pages for the public audience (to be written)."""

@@ -1,0 +1,1 @@
+"""Evaluation pages for the public audience (to be written)."""

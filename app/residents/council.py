@@ -1,0 +1,1 @@
+"""Council pages for the residents audience (to be written)."""

@@ -1,0 +1,1 @@
+"""Evaluation pages for the residents audience (to be written)."""
