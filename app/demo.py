@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.passwords import hash_password
+from app.demo_ballots import seed_ballots
 from app.demo_data import (
     CHANNEL_WEIGHTS,
     CONGRESS,
@@ -93,8 +94,10 @@ def seed(session: Session, *, password: str) -> str:
         if ORDER.index(stage) >= ORDER.index(Stage.BALLOT):
             seeder.shortlist(cycle, dates, officials[0], council=is_council)
 
+    ballots = seed_ballots(session)
     made = seed_projects(session, today=DEMO_TODAY)
-    return seeder.summary() + (f" {made} projects under way." if made else "")
+    return seeder.summary() + (f" {ballots} ballots." if ballots else "") + (
+        f" {made} projects under way." if made else "")
 
 
 class _Pools:

@@ -207,3 +207,27 @@ def test_cycles_from_the_ballot_on_have_a_submitted_shortlist(seeded):
             assert statuses <= {"accepted", "adopted"}
         else:
             assert candidates == []
+
+
+def test_demo_ballots_count_to_the_demo_outcome_and_verify(seeded):
+    from proposals.adoption import adopted_option_ids, ballots_of_cycle
+    from proposals.models import Candidate
+    from votes.bulletin import verify_ballot
+
+    session, _ = seeded
+    for cycle in session.scalars(select(Cycle)):
+        ballots = ballots_of_cycle(session, cycle.id)
+        if ORDER.index(Stage(cycle.stage)) < ORDER.index(Stage.BALLOT):
+            assert ballots == []
+            continue
+        (ballot,) = ballots
+        if cycle.stage == "ballot":
+            assert ballot.status == "open"  # the demo's council can vote now
+            continue
+        assert ballot.status == "published"
+        assert verify_ballot(session, ballot.id).ok
+        refs = {o.id: o.ref_id for o in ballot.options}
+        adopted = {refs[i] for i in adopted_option_ids(session, ballot)}
+        marked = {c.id for c in session.scalars(select(Candidate).filter_by(cycle_id=cycle.id))
+                  if all(s.proposal.status == "adopted" for s in c.sources)}
+        assert adopted == marked
