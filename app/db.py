@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,17 +39,30 @@ def _tune_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["yishi.engine"] = engine
     app.extensions["yishi.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    # A request that may write reads first (the signed-in user, the form's object) and
+    # writes after. On SQLite a reading transaction cannot always become a writer while
+    # another writes ("database is locked" at once); starting with BEGIN IMMEDIATE makes
+    # such requests wait their turn (busy timeout) instead. PostgreSQL ignores the option.
+    app.extensions["yishi.writer_sessionmaker"] = sessionmaker(
+        bind=engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
 
 def get_session() -> Session:
     """The request's Session: views commit it once; services only flush."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["yishi.sessionmaker"]()
+        makers = current_app.extensions
+        writer = has_request_context() and request.method in WRITE_METHODS \
+            and "yishi.writer_sessionmaker" in makers
+        g.db_session = makers["yishi.writer_sessionmaker" if writer
+                              else "yishi.sessionmaker"]()
     return g.db_session
 
 

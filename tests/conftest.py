@@ -83,9 +83,10 @@ def app(connection, db, tmp_path):
         environ=environ_for(tmp_path),
     )
     # The app's requests share the test's connection, inside its rolled-back transaction.
-    app.extensions["yishi.sessionmaker"] = sessionmaker(
+    bound = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
+    app.extensions["yishi.sessionmaker"] = app.extensions["yishi.writer_sessionmaker"] = bound
     return app
 
 

@@ -1,5 +1,7 @@
 """The schema comes from migrations that match the models; SQLite is tuned on every connection."""
 
+import sqlite3
+
 import pytest
 from sqlalchemy import text
 
@@ -43,3 +45,28 @@ def test_foreign_keys_are_enforced(connection, db):
             "INSERT INTO memberships (assembly_id, user_id, joined_on)"
             " VALUES (999, 999, '2027-01-01')"
         )
+
+
+def test_requests_that_may_write_begin_as_writers_on_sqlite(tmp_path):
+    """A POST reads then writes; starting with BEGIN IMMEDIATE makes it wait, not fail."""
+    from app import create_app
+    from app.db import get_session
+    from tests.conftest import environ_for
+
+    url = f"sqlite:///{tmp_path / 'writer.db'}"
+    upgrade(url)
+    app = create_app(environ=environ_for(tmp_path, DATABASE_URL=url))
+    for method, mode in (("GET", None), ("POST", "IMMEDIATE")):
+        with app.test_request_context(method=method):
+            connection = get_session().connection()
+            assert connection.get_execution_options().get("sqlite_begin") == mode
+            # While this request holds its transaction, another writer must wait.
+            other = sqlite3.connect(tmp_path / "writer.db", timeout=0, isolation_level=None)
+            if mode == "IMMEDIATE":
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            else:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+            other.close()
+    app.extensions["yishi.engine"].dispose()
