@@ -122,6 +122,12 @@ def yuan(amount: int | None) -> str:
     return f"{amount:,} 元"
 
 
+def cycle_ballots(cycle_id: int) -> list:
+    from proposals.adoption import ballots_of_cycle
+
+    return ballots_of_cycle(get_session(), cycle_id)
+
+
 def page_url(number: int) -> str:
     """The current page's address with another page number, keeping filters and sorting."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
@@ -131,6 +137,7 @@ def page_url(number: int) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["cycle_ballots"] = cycle_ballots
     app.jinja_env.filters["yuan"] = yuan
 
     # Globals, not context, so imported macros see them too.

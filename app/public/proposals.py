@@ -29,6 +29,7 @@ from app.public import bp
 from proposals import collection, moderation
 from proposals.models import CandidateSource, Comment, Cycle, Proposal, ProposalPhoto
 from proposals.photos import photo_path, serving_headers
+from proposals.projects import Project
 from proposals.queries import SORTS, ProposalFilter, distinct_places, proposals_query
 from proposals.queries import similar_proposals as find_similar
 from votes.base import DomainError
@@ -114,7 +115,10 @@ def proposal(proposal_id: int):
         following=me is not None and collection.is_following(db, me, proposal_id),
         collecting=found.cycle.stage == "collection",
         comment_form=CommentForm(), report_form=ReportForm(), action_form=ActionForm(),
-        candidate=source.candidate if (source := db.get(CandidateSource, proposal_id)) else None,
+        candidate=(candidate := source.candidate
+                   if (source := db.get(CandidateSource, proposal_id)) else None),
+        project=db.scalar(select(Project).where(Project.candidate_id == candidate.id))
+        if candidate else None,
         similar=find_similar(db, found.title, cycle_id=found.cycle_id, exclude_id=found.id,
                              limit=3) if current_user.is_authenticated
         and current_user.has_role("official") else [],
