@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.passwords import hash_password
 from app.demo_ballots import seed_ballots
+from app.demo_council import seed_council
 from app.demo_data import (
     CHANNEL_WEIGHTS,
     CONGRESS,
@@ -30,6 +31,7 @@ from app.demo_data import (
     TEMPLATES,
     UNITS,
 )
+from app.demo_evaluation import seed_evaluation
 from app.demo_projects import DEMO_TODAY, seed_projects
 from proposals.cycles import advance_cycle, create_cycle
 from proposals.models import (
@@ -96,8 +98,11 @@ def seed(session: Session, *, password: str) -> str:
 
     ballots = seed_ballots(session)
     made = seed_projects(session, today=DEMO_TODAY)
-    return seeder.summary() + (f" {ballots} ballots." if ballots else "") + (
-        f" {made} projects under way." if made else "")
+    rated = seed_evaluation(session, DEMO_TODAY)
+    council = seed_council(session, DEMO_TODAY)
+    extras = [(ballots, "ballots"), (made, "projects under way"), (rated, "projects rated"),
+              (council, "council steps")]
+    return seeder.summary() + "".join(f" {n} {what}." for n, what in extras if n)
 
 
 class _Pools:

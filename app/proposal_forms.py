@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -52,6 +53,10 @@ class ProposalForm(FlaskForm):
         description=_l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each.",
                        n=MAX_PHOTOS_PER_PROPOSAL, mb=MAX_PHOTO_BYTES // (1024 * 1024)),
     )
+    proposer_named = BooleanField(
+        _l("Show my name with this proposal"), default=False,
+        description=_l("Otherwise the public sees “Resident” instead of your name."),
+    )
     submit = SubmitField(_l("Submit proposal"))
 
 
@@ -70,6 +75,10 @@ class OnBehalfForm(ProposalForm):
         validators=[Optional(), Length(max=40)],
     )
     received_on = DateField(_l("Date received (optional)"), validators=[Optional()])
+    proposer_named = BooleanField(
+        _l("The resident agrees to be named"), default=False,
+        description=_l("Only then is their name shown publicly; otherwise “Resident”."),
+    )
     submit = SubmitField(_l("Enter proposal"))
 
 

@@ -56,6 +56,8 @@ class ProposalDraft:
     proposer_name: str | None = None  # offline channels: the resident spoken for
     proposer_id: int | None = None
     received_on: date | None = None
+    # The resident chose (online) or agreed (offline) to have their name published.
+    proposer_named: bool = False
 
 
 def _text(value: str | None, field: str, limit: int) -> str:
@@ -99,7 +101,8 @@ def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: Proposal
         street=_text(draft.street, "street", PLACE_MAX),
         community=_text(draft.community, "community", PLACE_MAX),
         beneficiaries=draft.beneficiaries, channel=channel.value, proposer_id=proposer_id,
-        proposer_name=proposer_name, entered_by_id=actor.id, received_on=draft.received_on,
+        proposer_name=proposer_name, proposer_named=bool(draft.proposer_named),
+        entered_by_id=actor.id, received_on=draft.received_on,
         search_text=search_document(title, description),
     )
     session.add(proposal)
@@ -111,14 +114,18 @@ def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: Proposal
 
 
 def import_rows(session: Session, actor: User, cycle: Cycle, rows: Iterable) -> list[Proposal]:
-    """Enter a checked import (proposals.importing) in one go; any refusal stops them all."""
+    """Enter a checked import (proposals.importing) in one go; any refusal stops them all.
+
+    Imported callers are never named publicly: nobody asked them.
+    """
     district = cycle.assembly.area
     return [
         submit_proposal(session, actor, cycle, ProposalDraft(
             title=row.title, description=row.description, category=row.category,
             district=district, street=row.street, community=row.community,
             beneficiaries=row.beneficiaries, channel=row.channel,
-            proposer_name=row.proposer_name, received_on=row.received_on))
+            proposer_name=row.proposer_name, received_on=row.received_on,
+            proposer_named=False))
         for row in rows
     ]
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,6 +77,8 @@ class Cycle(Base):
     # Submitting the shortlist to the assembly locks it; later changes are amendments.
     shortlist_submitted_at: Mapped[datetime | None]
     shortlist_submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Evaluation: a project whose satisfaction rate falls below this percentage is rectified.
+    satisfaction_bar: Mapped[int] = mapped_column(default=80, server_default="80")
 
     assembly: Mapped[Assembly] = relationship()
     transitions: Mapped[list[StageTransition]] = relationship(
@@ -91,6 +94,8 @@ class Cycle(Base):
         ),
         CheckConstraint("budget IS NULL OR budget > 0", name="budget_positive"),
         CheckConstraint("seats IS NULL OR seats > 0", name="seats_positive"),
+        CheckConstraint("satisfaction_bar >= 1 AND satisfaction_bar <= 100",
+                        name="satisfaction_bar_range"),
     )
 
     def planned_start(self, stage: Stage) -> date:
@@ -139,6 +144,8 @@ class Proposal(Base):
     # (a hotline caller) is kept as a name only.
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposer_name: Mapped[str] = mapped_column(String(60))
+    # Personal data: the name is published only when the resident chose to be named.
+    proposer_named: Mapped[bool] = mapped_column(default=False, server_default=false())
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.SUBMITTED.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -195,8 +195,15 @@ def update_rules(session: Session, actor: User, ballot: Ballot, rules: BallotRul
 # --- open -----------------------------------------------------------------------------------
 
 
-def open_ballot(session: Session, actor: User, ballot: Ballot, on: date | None = None) -> Ballot:
-    """Freeze the roster of `on` (default today) and the rules; issue the hall's check-in code."""
+def open_ballot(
+    session: Session, actor: User, ballot: Ballot, on: date | None = None,
+    voters: Sequence[User] | None = None,
+) -> Ballot:
+    """Freeze the roster of `on` (default today) and the rules; issue the hall's check-in code.
+
+    `voters`, when given, is the roster instead of the assembly's delegates: a council
+    motion's members present, or the residents who elect a council.
+    """
     begin_write(session)
     require_official(actor)
     ballot = lock_ballot(session, ballot.id)
@@ -207,7 +214,10 @@ def open_ballot(session: Session, actor: User, ballot: Ballot, on: date | None =
         raise DomainError("rules_hash_mismatch")
     check_rules_fit(rules, len(options_of(session, ballot)))
     day = on or date.today()
-    members = roster(session, ballot.assembly_id, day)
+    if voters is None:
+        members = roster(session, ballot.assembly_id, day)
+    else:  # one entry per active person, in the same stable order as roster()
+        members = sorted({u.id: u for u in voters if u.active}.values(), key=lambda u: u.id)
     if not members:
         raise DomainError("empty_roster")
     session.add_all(BallotRosterEntry(ballot_id=ballot.id, user_id=u.id) for u in members)
@@ -221,6 +231,8 @@ def open_ballot(session: Session, actor: User, ballot: Ballot, on: date | None =
         "rules_hash": ballot.rules_hash, "roster_hash": ballot.roster_hash,
         "entitled": ballot.entitled, "roster_date": day.isoformat(),
         "at": iso(ballot.opened_at),
+        # Only explicit rosters say so, so the ledgers of existing ballots read as before.
+        **({"roster_source": "explicit"} if voters is not None else {}),
     })
     return ballot
 

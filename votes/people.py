@@ -35,6 +35,8 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     # An official's department (e.g. 区住建委): who may report on a project of that unit.
     unit: Mapped[str | None] = mapped_column(String(80))
+    # The community a resident is registered in (e.g. 和平社区): who may elect its council.
+    community: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -1,1 +1,185 @@
-"""API routes (to be written)."""
+"""The read-only JSON API (v1): the open datasets page by page; see docs/api.md."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request, url_for
+
+from app.api import bp
+from app.auth.access import PUBLIC, allow
+from app.db import get_session
+from app.project_support import today
+from proposals import opendata
+from proposals.adoption import cycle_of
+from proposals.models import Cycle
+from proposals.opendata import FIELDS, plain
+from votes import casting
+from votes.ballots import Ballot
+from votes.closing import COUNTED, ballot_result
+
+PER_PAGE = 50
+PER_PAGE_MAX = 200
+LISTS = ("cycles", "proposals", "candidates", "projects", "satisfaction")
+
+
+class BadRequest(Exception):
+    def __init__(self, parameter: str) -> None:
+        super().__init__(parameter)
+        self.parameter = parameter
+
+
+def _error(status: int, code: str, **detail) -> Response:
+    response = jsonify({"error": code, **detail})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(BadRequest)
+def _bad_request(error: BadRequest) -> Response:
+    return _error(400, "bad_parameter", parameter=error.parameter)
+
+
+@bp.after_request
+def _open_to_all(response: Response) -> Response:
+    # Public data, read-only and without cookies' help: any site's scripts may read it.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _number(name: str, default: int | None = None, *, low: int = 1,
+            high: int | None = None) -> int | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < low or (high is not None and int(value) > high):
+        raise BadRequest(name)
+    return int(value)
+
+
+def _row(name: str, row: dict) -> dict:
+    return {field: plain(row[field]) for field in FIELDS[name]}
+
+
+def _listing(name: str):
+    """One page of a dataset: data, the page's place in the whole, and links."""
+    db = get_session()
+    cycle_id = _number("cycle")
+    if cycle_id is not None and db.get(Cycle, cycle_id) is None:
+        return _error(404, "not_found", resource="cycle", id=cycle_id)
+    page = _number("page", 1)
+    per_page = _number("per_page", PER_PAGE, high=PER_PAGE_MAX)
+    total = opendata.dataset_count(db, name, cycle_id)
+    pages = max(1, -(-total // per_page))
+    rows = opendata.dataset_rows(db, name, today=today(), cycle_id=cycle_id,
+                                 offset=(page - 1) * per_page, limit=per_page)
+
+    def link(number: int) -> str:
+        args = {"page": number, "per_page": per_page}
+        if cycle_id is not None:
+            args["cycle"] = cycle_id
+        return url_for(f"api.{name}", **args)
+
+    return jsonify({
+        "data": [_row(name, row) for row in rows],
+        "meta": {"page": page, "per_page": per_page, "total": total, "pages": pages,
+                 "cycle": cycle_id},
+        "links": {"self": link(page), "next": link(page + 1) if page < pages else None,
+                  "prev": link(page - 1) if 1 < page <= pages else None},
+    })
+
+
+@bp.route("/")
+@allow(PUBLIC)
+def index():
+    return jsonify({
+        "version": 1, "documentation": "docs/api.md",
+        "endpoints": {name: url_for(f"api.{name}") for name in (*LISTS, "ballots")},
+        "datasets": {name: list(FIELDS[name]) for name in opendata.PUBLIC_DATASETS},
+    })
+
+
+@bp.route("/cycles")
+@allow(PUBLIC)
+def cycles():
+    return _listing("cycles")
+
+
+@bp.route("/cycles/<int:cycle_id>")
+@allow(PUBLIC)
+def cycle(cycle_id: int):
+    """A cycle with its funnel and the addresses of its data."""
+    db = get_session()
+    found = db.get(Cycle, cycle_id)
+    if found is None:
+        return _error(404, "not_found", resource="cycle", id=cycle_id)
+    rounds = opendata.round_results(db, cycle_id, latest_only=True)
+    return jsonify({
+        "data": {**_row("cycles", opendata.cycle_row(found)),
+                 "funnel": opendata.funnel_rows(db, cycle_id, rounds)},
+        "links": {name: url_for(f"api.{name}", cycle=cycle_id)
+                  for name in ("proposals", "candidates", "ballots", "projects",
+                               "satisfaction")},
+    })
+
+
+@bp.route("/proposals")
+@allow(PUBLIC)
+def proposals():
+    return _listing("proposals")
+
+
+@bp.route("/candidates")
+@allow(PUBLIC)
+def candidates():
+    return _listing("candidates")
+
+
+@bp.route("/projects")
+@allow(PUBLIC)
+def projects():
+    return _listing("projects")
+
+
+@bp.route("/satisfaction")
+@allow(PUBLIC)
+def satisfaction():
+    return _listing("satisfaction")
+
+
+@bp.route("/ballots")
+@allow(PUBLIC)
+def ballots():
+    """The counted ballots deciding cycles (few: one or two a year), without their rows."""
+    db = get_session()
+    cycle_id = _number("cycle")
+    if cycle_id is not None and db.get(Cycle, cycle_id) is None:
+        return _error(404, "not_found", resource="cycle", id=cycle_id)
+    found = opendata.counted_ballots(db, cycle_id)
+    return jsonify({"data": [
+        {"id": b.id, "cycle_id": cid, "title": b.title, "status": b.status,
+         "url": url_for("api.ballot", ballot_id=b.id)} for cid, b in found]})
+
+
+@bp.route("/ballots/<int:ballot_id>")
+@allow(PUBLIC)
+def ballot(ballot_id: int):
+    """A ballot's result per candidate once counted; while open, only the turnout."""
+    db = get_session()
+    found = db.get(Ballot, ballot_id)
+    if found is None or found.status == "draft":
+        return _error(404, "not_found", resource="ballot", id=ballot_id)
+    cycle = cycle_of(db, found)
+    cast, entitled = casting.turnout(db, found)
+    data = {"id": found.id, "title": found.title, "status": found.status,
+            "cycle_id": cycle.id if cycle else None, "assembly": found.assembly.name,
+            "mode": found.mode, "secret": found.rules.secret, "ballots_cast": cast,
+            "entitled": entitled, "opened_at": plain(found.opened_at),
+            "closed_at": plain(found.closed_at), "published_at": plain(found.published_at),
+            "bulletin_url": None, "result": None}
+    if found.status in COUNTED:
+        result = ballot_result(db, found)
+        data["present"], data["valid"] = result["present"], result["valid"]
+        data["result"] = [_row("ballots", row) for row in opendata.ballot_rows_of(
+            cycle.id if cycle else None, found, result)]
+        if found.status == "published":
+            data["bulletin_url"] = url_for("public.bulletin", ballot_id=found.id)
+    return jsonify({"data": data})

@@ -47,6 +47,12 @@ class RegisterForm(FlaskForm):
         _l("Email (optional)"),
         validators=[Optional(), Length(max=254), EmailValidator(check_deliverability=False)],
     )
+    community = StringField(
+        _l("Community you live in (optional)"),
+        description=_l("As it is called locally, e.g. 和平社区; it lets you elect your "
+                       "resident council."),
+        validators=[Optional(), _not_blank, Length(max=40)],
+    )
     password = PasswordField(
         _l("Password"),
         description=_l("At least %(n)d characters.", n=PASSWORD_MIN),

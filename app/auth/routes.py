@@ -71,6 +71,7 @@ def register():
         except DomainError:
             form.username.errors.append(_("This username is already taken."))
         else:
+            user.community = (form.community.data or "").strip() or None
             session.commit()
             login_user(user)
             flash(_("Your account is ready. You can now propose projects."), "success")

@@ -37,7 +37,8 @@ def draft_from(form, **extra) -> ProposalDraft:
     return ProposalDraft(
         title=form.title.data, description=form.description.data, category=form.category.data,
         district=form.district.data, street=form.street.data, community=form.community.data,
-        beneficiaries=form.beneficiaries.data, **extra)
+        beneficiaries=form.beneficiaries.data, proposer_named=bool(form.proposer_named.data),
+        **extra)
 
 
 def save_proposal(db, form, cycle: Cycle, draft: ProposalDraft):

@@ -82,3 +82,16 @@ def test_form_errors_are_in_chinese(client):
                                                   "password": "", "confirm": ""}).text
     assert "This field is required" not in page
     assert "必填" in page or "不能为空" in page
+
+
+def test_no_translation_has_a_stray_percent_sign():
+    """Jinja formats every translated string with %, so a lone % would break its page."""
+    import re
+
+    with CATALOG.open("rb") as fh:
+        catalog = read_po(fh, locale="zh_Hans")
+    stray = re.compile(r"%(?!\(\w+\)[sd])")
+    bad = [m.id for m in catalog if m.id and any(
+        stray.search(text.replace("%%", ""))
+        for text in (m.string if isinstance(m.string, tuple) else [m.string]))]
+    assert bad == []

@@ -1,0 +1,13 @@
+"""URL values for the evaluation and open-data routes, and a project open for rating."""
+
+from datetime import date
+
+from proposals import evaluation
+from proposals.projects import Project
+
+
+def add_samples(db, base) -> dict:
+    project = db.get(Project, base["project_id"])
+    project.completed_on = date(2027, 5, 1)
+    evaluation.open_round(db, base["admin"], project)
+    return {"dataset": "satisfaction", "fmt": "csv"}
