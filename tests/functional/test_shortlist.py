@@ -183,9 +183,14 @@ def test_internal_notes_never_reach_a_public_page(client, db, login, official, r
     client.post("/account/logout")
     public_pages = [f"/proposals/{lift.id}", "/proposals", f"/cycles/{cycle.id}",
                     f"/cycles/{cycle.id}/shortlist", "/hot-topics",
-                    f"/proposals/similar?title={lift.title}"]
+                    f"/proposals/similar?title={lift.title}", f"/cycles/{cycle.id}/report",
+                    *(f"/data/{name}.{fmt}" for name in ("proposals", "candidates", "cycles")
+                      for fmt in ("csv", "json")),
+                    f"/api/v1/proposals?cycle={cycle.id}", f"/api/v1/cycles/{cycle.id}"]
     for path in public_pages:
-        assert "预算可能不足XYZ" not in client.get(path).text, path
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "预算可能不足XYZ" not in response.get_data(as_text=True), path
     login(resident)
     for path in [*public_pages, "/resident/", "/resident/notifications"]:
         assert "预算可能不足XYZ" not in client.get(path).text, path
