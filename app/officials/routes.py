@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.auth.access import allow
+from app.auth.access import allow, is_safe_next
 from app.db import get_session
 from app.messages import domain_message
 from app.officials import bp
@@ -157,8 +157,7 @@ def _moderate(action) -> Response:
             db.commit()
             flash(_("Done; the action is logged."), "success")
     target = request.form.get("next")
-    return redirect(target if target and target.startswith("/") and not target.startswith("//")
-                    else url_for("officials.moderation_queue"))
+    return redirect(target if is_safe_next(target) else url_for("officials.moderation_queue"))
 
 
 @bp.route("/moderation/hide", methods=["POST"])
