@@ -205,7 +205,7 @@ TEMPLATES: dict[Category, tuple[tuple[str, str], ...]] = {
 }
 UNITS = {
     "education": "区教育局", "health": "区卫生健康委", "elderly_care": "区民政局",
-    "transport": "区交通运输局", "environment": "区生态环境局", "housing": "区住房城乡建设委",
+    "transport": "区交通运输局", "environment": "区生态环境局", "housing": "区住建委",
     "culture_sports": "区文化旅游体育局", "employment": "区人力社保局",
     "food_safety": "区市场监管局", "public_safety": "区应急管理局", "other": "区城市管理委",
 }
