@@ -7,7 +7,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp
 from app.auth.access import PUBLIC, SIGNED_IN, allow, is_safe_next
 from app.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
-from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    spend_like_a_check,
+    verify_password,
+)
 from app.db import get_session
 from app.extensions import limiter, login_manager
 from votes.base import DomainError
@@ -39,6 +44,8 @@ def login():
     if form.validate_on_submit():
         session = get_session()
         user = find_user(session, form.username.data)
+        if user is None:
+            spend_like_a_check(form.password.data)
         if user is None or not user.active or not verify_password(
             user.password_hash, form.password.data
         ):

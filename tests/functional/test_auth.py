@@ -153,3 +153,15 @@ def test_rate_limit_counts_are_shared_through_redis(app, make_user):
                 for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert redis.Redis.from_url(url).keys("LIMITS:*"), "no counter was written to Redis"
+
+
+def test_an_unknown_username_costs_a_password_check_too(client, make_user, monkeypatch):
+    """Answering faster for names that do not exist would tell an attacker which do."""
+    from app.auth import passwords
+
+    checks = []
+    real = passwords.verify_password
+    monkeypatch.setattr(passwords, "verify_password",
+                        lambda stored, pw: checks.append(stored) or real(stored, pw))
+    client.post("/account/login", data={"username": "nobody-here", "password": "guess"})
+    assert len(checks) == 1 and checks[0].startswith("$argon2id$")
