@@ -24,9 +24,7 @@ from proposals.council_rules import (
     resolution_bucket,
     satisfaction,
 )
-
-# Spreadsheet programs run cells starting with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from proposals.spreadsheet import safe_cell
 
 
 @dataclass(frozen=True)
@@ -90,19 +88,13 @@ def council_satisfaction(session: Session, council: Council) -> Satisfaction:
         .where(Topic.council_id == council.id)))
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_bytes(headers: Sequence[str], table: Sequence[Sequence[object]]) -> bytes:
     """UTF-8 with a byte order mark, which Chinese Excel needs to read the text right."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in table:
-        writer.writerow(["" if v is None else _cell(v) for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -114,7 +106,7 @@ def xlsx_bytes(headers: Sequence[str], table: Sequence[Sequence[object]], title:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

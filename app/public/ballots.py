@@ -14,6 +14,7 @@ from app.auth.access import PUBLIC, allow
 from app.ballot_forms import TrackerForm
 from app.db import get_session
 from app.public import bp
+from proposals.spreadsheet import safe_cell
 from votes import casting, closing
 from votes.ballots import Ballot, RollCallVote
 from votes.base import DomainError
@@ -94,7 +95,8 @@ def results_csv(ballot_id: int):
     writer.writerow(["option_id", "title", "cost", "yes", "no", "abstain", "base", "needed",
                      "passed", "status", "rank"])
     for row in result["rows"]:
-        writer.writerow([row["id"], names[row["id"]].title, row["cost"], row["yes"], row["no"],
+        writer.writerow([row["id"], safe_cell(names[row["id"]].title), row["cost"], row["yes"],
+                         row["no"],
                          row["abstain"], row["base"], row["needed"], row["passed"],
                          row["status"], row["rank"]])
     return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv", headers={

@@ -24,6 +24,7 @@ from proposals import evaluation, opendata
 from proposals.models import Cycle
 from proposals.opendata import FIELDS, PUBLIC_DATASETS, REPORT_DATASETS, CycleReport, plain
 from proposals.satisfaction import RaterKind
+from proposals.spreadsheet import safe_cell
 
 register_labels(bp)
 register_evaluation_labels(bp)
@@ -46,7 +47,7 @@ def _cell(value: object) -> object:
         return ";".join(str(item) for item in value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
+    return safe_cell(value)
 
 
 def csv_lines(fields: Sequence[str], rows: Iterable[dict]) -> Iterator[str]:

@@ -159,3 +159,10 @@ def test_frequent_terms_leave_out_place_names(db, resident, propose, cycle):
     terms = dict(frequent_terms(db, cycle.id))
     assert terms["加装电梯"] == 3 and terms["充电桩"] == 1
     assert not {"和平", "社区", "和平社区", "幸福"} & set(terms)
+
+
+def test_open_data_csv_defuses_formulas_in_titles(client, resident, propose):
+    propose(resident, title='=HYPERLINK("http://evil.example","点我")')
+    text = client.get("/data/proposals.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+    assert '\n=HYPERLINK' not in text and ',=HYPERLINK' not in text
