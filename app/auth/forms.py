@@ -81,3 +81,21 @@ class ChangePasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Name shown to others"), description=_l("Up to 60 characters."),
+        validators=[DataRequired(), _not_blank, Length(max=60)],
+    )
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Length(max=254), EmailValidator(check_deliverability=False)],
+    )
+    community = StringField(
+        _l("Community you live in (optional)"),
+        description=_l("As it is called locally, e.g. 和平社区; it lets you elect your "
+                       "resident council."),
+        validators=[Optional(), _not_blank, Length(max=40)],
+    )
+    submit = SubmitField(_l("Save"))

@@ -6,7 +6,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.access import PUBLIC, SIGNED_IN, allow, is_safe_next
-from app.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
+from app.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    LogoutForm,
+    ProfileForm,
+    RegisterForm,
+)
 from app.auth.passwords import (
     hash_password,
     needs_rehash,
@@ -111,3 +117,20 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.home"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def profile():
+    """The name others see, an email, and the community one lives in (moving changes it)."""
+    session = get_session()
+    user = session.get(User, current_user.id)
+    form = ProfileForm(obj=user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        user.display_name = form.display_name.data.strip()
+        user.email = form.email.data or None
+        user.community = (form.community.data or "").strip() or None
+        session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)

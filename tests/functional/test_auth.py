@@ -165,3 +165,17 @@ def test_an_unknown_username_costs_a_password_check_too(client, make_user, monke
                         lambda stored, pw: checks.append(stored) or real(stored, pw))
     client.post("/account/login", data={"username": "nobody-here", "password": "guess"})
     assert len(checks) == 1 and checks[0].startswith("$argon2id$")
+
+
+def test_a_resident_updates_their_name_and_community(client, db, make_user, login):
+    user = make_user(name="旧名字")
+    login(user)
+    page = client.get("/account/profile").text
+    assert 'value="旧名字"' in page
+    refused = client.post("/account/profile", data={"display_name": "  ", "community": "x" * 41})
+    assert refused.status_code == 200 and refused.text.count('aria-invalid="true"') == 2
+    client.post("/account/profile", data={"display_name": "新名字", "email": "",
+                                          "community": "幸福社区"})
+    db.refresh(user)
+    assert (user.display_name, user.community, user.email) == ("新名字", "幸福社区", None)
+    assert "新名字" in client.get("/").text
