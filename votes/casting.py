@@ -202,7 +202,8 @@ def open_ballot(
     """Freeze the roster of `on` (default today) and the rules; issue the hall's check-in code.
 
     `voters`, when given, is the roster instead of the assembly's delegates: a council
-    motion's members present, or the residents who elect a council.
+    motion's members present, or the residents who elect a council. A run-off without
+    `voters` is put to the roster of the ballot it settles: the same electorate decides.
     """
     begin_write(session)
     require_official(actor)
@@ -214,6 +215,10 @@ def open_ballot(
         raise DomainError("rules_hash_mismatch")
     check_rules_fit(rules, len(options_of(session, ballot)))
     day = on or date.today()
+    if voters is None and ballot.subject_type == "runoff" and ballot.subject_id is not None:
+        voters = list(session.scalars(
+            select(User).join(BallotRosterEntry, BallotRosterEntry.user_id == User.id)
+            .where(BallotRosterEntry.ballot_id == ballot.subject_id)))
     if voters is None:
         members = roster(session, ballot.assembly_id, day)
     else:  # one entry per active person, in the same stable order as roster()

@@ -399,3 +399,24 @@ def test_publishing_seals_the_bulletin_and_a_delegate_finds_their_ballot(db, off
     assert find_by_tracker(db, ballot.id, "0000-0000-00") is None
     refused("not_closed", publish_ballot, db, official, ballot)
     assert db.get(Ballot, ballot.id).published_at is not None
+
+
+def test_a_runoff_is_put_to_the_same_electorate_as_the_ballot_it_settles(
+    db, official, assembly, make_user
+):
+    """An election's voters are residents, not the assembly's delegates: the run-off keeps
+    the original roster, so a tie in a council election can go to a second round."""
+    residents = [make_user(name=f"居民{i}") for i in range(4)]
+    rules = BallotRules(seats=1, threshold_base="yes_no")
+    ballot = new_ballot(db, official, assembly, rules=rules, options=2, opened=False)
+    open_ballot(db, official, ballot, on=VOTING_DAY, voters=residents)
+    db.commit()
+    a, b = option_ids(ballot)
+    cast_all(db, ballot, residents, lambda i: {a: "yes", b: "yes"} if i < 2 else {})
+    assert close_ballot(db, official, ballot)["tie_pending"] == [a, b]
+    runoff = start_runoff(db, official, ballot)
+    open_ballot(db, official, runoff, on=VOTING_DAY)  # no voters given
+    db.commit()
+    on_roster = set(db.scalars(select(BallotRosterEntry.user_id).where(
+        BallotRosterEntry.ballot_id == runoff.id)))
+    assert on_roster == {r.id for r in residents} and runoff.entitled == 4
