@@ -150,3 +150,29 @@ def test_registration_records_the_community(client, db):
     assert find_user(db, "wang.heping").community == "和平社区"
     assert find_user(db, "li.nowhere").community is None
     assert isinstance(find_user(db, "li.nowhere"), User)
+
+
+def test_a_tie_at_the_last_seat_can_go_to_a_runoff_whose_winner_is_seated(
+        db, official, community):
+    old, neighbours = community
+    a, b, c, d = neighbours
+    term = councils.create_election(db, official, old.council, title="选举",
+                                    candidates=neighbours, **TERM)
+    councils.open_election(db, official, term, date(2026, 12, 1))
+    ballot = councils.election_ballot(db, term)
+    option = {o.ref_id: o.id for o in ballot.options}
+    for voter, ticks in zip(neighbours, ([a, b, c], [a, b, d], [a, c, d], [b, c, d]),
+                            strict=True):
+        casting.cast_ballot(db, ballot.id, voter, {option[p.id]: "yes" for p in ticks})
+    councils.close_election(db, official, term)
+    runoff = closing.start_runoff(db, official, ballot)
+    casting.open_ballot(db, official, runoff)  # the same residents vote again
+    second = {o.ref_id: o.id for o in runoff.options}
+    for voter, ticks in zip(neighbours, ([a, b, c], [a, b, d], [a, b, c], [b, c, d]),
+                            strict=True):
+        casting.cast_ballot(db, runoff.id, voter, {second[p.id]: "yes" for p in ticks})
+    closing.close_ballot(db, official, runoff)
+    refused("election_tied", councils.seat_elected, db, official, term)  # not published yet
+    closing.publish_ballot(db, official, runoff)
+    seats = councils.seat_elected(db, official, term)
+    assert {s.user_id for s in seats} == {a.id, b.id, c.id}  # 3, 4, 3 and 2 votes
