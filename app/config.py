@@ -24,6 +24,15 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _positive(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of days, 1 or more, not {raw!r}")
+    return int(raw)
+
+
 def load_config(environ: dict[str, str] | None = None, instance: Path | None = None) -> dict:
     env = dict(os.environ if environ is None else environ)
     instance = instance or Path(env.get("YISHI_INSTANCE", ROOT / "instance"))
@@ -69,4 +78,8 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PAGE_SIZE": 20,
+        # 督办 thresholds, days: how late a project may run, and how long a delegate's
+        # follow-up may wait without a due date, before the project is escalated.
+        "ESCALATION_OVERDUE_DAYS": _positive(env, "YISHI_ESCALATION_OVERDUE_DAYS", 30),
+        "FOLLOW_UP_ANSWER_DAYS": _positive(env, "YISHI_FOLLOW_UP_ANSWER_DAYS", 15),
     }

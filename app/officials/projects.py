@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -27,7 +36,6 @@ from proposals import implementation, supervision
 from proposals.implementation import MilestoneDraft
 from proposals.importing import MAX_BYTES
 from proposals.models import Candidate, Cycle
-from proposals.progress import OVERDUE_ESCALATION_DAYS
 from proposals.progress_import import parse_progress, template_csv
 from proposals.projects import Escalation, FollowUp, Project
 from votes.base import DomainError
@@ -238,6 +246,13 @@ def answer_escalation(escalation_id: int):
     return _done(_("The answer is logged."), back)
 
 
+def thresholds() -> dict[str, int]:
+    """The 督办 thresholds this installation set (YISHI_ESCALATION_OVERDUE_DAYS and
+    YISHI_FOLLOW_UP_ANSWER_DAYS)."""
+    return {"overdue_days": current_app.config["ESCALATION_OVERDUE_DAYS"],
+            "answer_days": current_app.config["FOLLOW_UP_ANSWER_DAYS"]}
+
+
 @bp.route("/supervision")
 @allow("official", "admin")
 def supervision_list():
@@ -245,7 +260,7 @@ def supervision_list():
     db = get_session()
     value = request.args.get("cycle", "")
     cycle_id = int(value) if value.isdigit() else None
-    rows = supervision.supervision_list(db, cycle_id, today())
+    rows = supervision.supervision_list(db, cycle_id, today(), **thresholds())
     cycles = db.scalars(select(Cycle).where(Cycle.id.in_(select(Project.cycle_id)))
                         .order_by(Cycle.year.desc(), Cycle.id.desc())).all()
     forms = {r.project.id: EscalateForm(prefix=f"e{r.project.id}") for r in rows}
@@ -254,7 +269,7 @@ def supervision_list():
             forms[row.project.id].grounds.data = row.check.grounds[0].value
     return render_template("projects/supervision.html", rows=rows, forms=forms, cycles=cycles,
                            cycle_id=cycle_id, today=today(),
-                           overdue_days=OVERDUE_ESCALATION_DAYS)
+                           overdue_days=thresholds()["overdue_days"])
 
 
 @bp.route("/projects/<int:project_id>/escalate", methods=["POST"])
@@ -269,7 +284,7 @@ def escalate(project_id: int):
         return redirect(back)
     try:
         supervision.escalate(db, current_user, project, form.grounds.data, form.note.data,
-                             today=today())
+                             today=today(), **thresholds())
     except DomainError as error:
         _refused(error)
         return redirect(back)

@@ -216,3 +216,26 @@ def test_a_refusal_while_applying_rolls_the_whole_file_back(db, unit_official, p
     db.rollback()
     assert db.scalar(select(ProgressReport)) is None
     assert db.scalar(select(Project.id)) == project.id
+
+
+def test_the_escalation_thresholds_are_the_installations_to_set(
+    app, client, db, login, official, delegate_seat, unit_official, project, clock
+):
+    implementation.report_progress(db, unit_official, project, reported_on=date(2027, 7, 25),
+                                   today=date(2027, 7, 25), body="开工。")
+    inspect(db, delegate_seat, project, day=date(2027, 8, 1))  # no due date on the request
+    login(official)
+    client.get("/lang/en")
+    clock(date(2027, 8, 10))  # 9 days after the inspection
+    assert "No project needs supervision today." in client.get("/official/supervision").text
+    app.config["FOLLOW_UP_ANSWER_DAYS"] = 7  # this district answers delegates within a week
+    assert "Follow-ups left unanswered" in client.get("/official/supervision").text
+
+
+def test_thresholds_come_from_the_environment_and_must_be_whole_days(tmp_path):
+    from app.config import ConfigError, load_config
+
+    config = load_config({"YISHI_ESCALATION_OVERDUE_DAYS": "45"}, instance=tmp_path)
+    assert (config["ESCALATION_OVERDUE_DAYS"], config["FOLLOW_UP_ANSWER_DAYS"]) == (45, 15)
+    with pytest.raises(ConfigError, match="YISHI_FOLLOW_UP_ANSWER_DAYS"):
+        load_config({"YISHI_FOLLOW_UP_ANSWER_DAYS": "0"}, instance=tmp_path)
