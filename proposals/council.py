@@ -37,24 +37,6 @@ def require_official(actor: User) -> None:
         raise DomainError("officials_only")
 
 
-class ReturningOfficer:
-    """The convenor running their own council's ballot, a step the engine leaves to officials.
-
-    Made only by services that have just checked the user is the convenor, and never kept;
-    what the engine records (created_by, check-ins) carries the convenor's own id.
-    """
-
-    def __init__(self, user: User) -> None:
-        self._user = user
-
-    @property
-    def id(self) -> int:
-        return self._user.id
-
-    def has_role(self, *roles: Role | str) -> bool:
-        return Role.OFFICIAL in roles or self._user.has_role(*roles)
-
-
 # --- councils, terms, members ---------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from proposals.council import (
     MOTION,
-    ReturningOfficer,
     clean_text,
     current_term,
     is_member,
@@ -203,15 +202,15 @@ def put_motion(
     text = clean_text(text, "motion", MOTION_MAX)
     rules = BallotRules(method=Method.YNA, threshold_base=ThresholdBase.PRESENT,
                         majority=Majority(majority), seats=1, secret=bool(secret))
-    chair = ReturningOfficer(actor)
+    # The convenor is the motion's teller: the ballot engine lets them run this one ballot.
     # Titles are stored as shown, in the council's language, like a run-off's （再次投票）.
     ballot = casting.create_ballot(
-        session, chair, meeting.assembly, MOTION, item.id, f"{item.topic.title}（动议）",
-        rules, [{"title": text[:200], "description": text}])
+        session, actor, meeting.assembly, MOTION, item.id, f"{item.topic.title}（动议）",
+        rules, [{"title": text[:200], "description": text}], teller=actor)
     present = present_members(session, meeting)
-    casting.open_ballot(session, chair, ballot, on=meeting.held_on, voters=present)
+    casting.open_ballot(session, actor, ballot, on=meeting.held_on, voters=present)
     for member in present:
-        casting.check_in(session, chair, ballot, delegate=member)
+        casting.check_in(session, actor, ballot, delegate=member)
     item.motion = text
     item.ballot_id = ballot.id
     session.flush()
@@ -226,9 +225,8 @@ def close_motion(session: Session, actor: User, item: AgendaItem, today: date) -
     ballot = session.get(Ballot, item.ballot_id) if item.ballot_id else None
     if ballot is None or ballot.status != BallotStatus.OPEN:
         raise DomainError("not_open")
-    chair = ReturningOfficer(actor)
-    result = closing.close_ballot(session, chair, ballot)
-    closing.publish_ballot(session, chair, ballot)
+    result = closing.close_ballot(session, actor, ballot)
+    closing.publish_ballot(session, actor, ballot)
     carried = ballot.options[0].id in result["adopted"]
     item.outcome = "carried" if carried else "rejected"
     step(session, item.topic, TopicEvent.DECIDE, actor=actor, today=today, note=item.motion,

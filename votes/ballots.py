@@ -59,9 +59,11 @@ class Ballot(Base):
     published_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Besides officials, the one person who runs this ballot (a council convenor's motion).
+    teller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assembly: Mapped[Assembly] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     options: Mapped[list[BallotOption]] = relationship(
         back_populates="ballot", order_by="BallotOption.position", cascade="all, delete-orphan"
     )

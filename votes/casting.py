@@ -44,6 +44,18 @@ def require_official(actor: User) -> None:
         raise DomainError("forbidden")
 
 
+def may_run(actor: User, ballot: Ballot) -> bool:
+    """Officials run ballots; so does a ballot's named teller (a council's convenor for the
+    council's own motions), who is recorded on the ballot and in its ledger."""
+    return actor.has_role(Role.OFFICIAL) or (
+        ballot.teller_id is not None and ballot.teller_id == actor.id)
+
+
+def require_teller(actor: User, ballot: Ballot) -> None:
+    if not may_run(actor, ballot):
+        raise DomainError("forbidden")
+
+
 def begin_write(session: Session) -> Connection:
     """Start the session's transaction as a writer (SQLite: BEGIN IMMEDIATE).
 
@@ -152,10 +164,17 @@ def _option(spec: Mapping[str, object], position: int) -> BallotOption:
 def create_ballot(
     session: Session, actor: User, assembly: Assembly, subject_type: str, subject_id: int | None,
     title: str, rules: BallotRules, options: Sequence[Mapping[str, object]],
+    teller: User | None = None,
 ) -> Ballot:
-    """A draft ballot with its options and rules; an official may still change the rules."""
+    """A draft ballot with its options and rules; an official may still change the rules.
+
+    `teller` names the one person besides officials who runs this ballot (opens, checks in,
+    closes, publishes). Officials may name anyone; anyone else may only name themselves, and
+    the calling service answers for that (the council's motions: only its convenor).
+    """
     begin_write(session)
-    require_official(actor)
+    if not (actor.has_role(Role.OFFICIAL) or (teller is not None and teller.id == actor.id)):
+        raise DomainError("forbidden")
     title = (title or "").strip()
     if not title:
         raise DomainError("title_required")
@@ -166,23 +185,27 @@ def create_ballot(
         assembly_id=assembly.id, subject_type=subject_type, subject_id=subject_id, title=title,
         status=BallotStatus.DRAFT.value, mode=BallotMode.ELECTRONIC.value,
         rules_json=rules.canonical_json(), rules_hash=rules.rules_hash(), created_by_id=actor.id,
+        teller_id=teller.id if teller else None,
         options=[_option(spec, i) for i, spec in enumerate(options)],
     )
     session.add(ballot)
     session.flush()
-    ledger.append(session, ballot.id, "created", {
+    created = {
         "title": title, "subject_type": subject_type, "subject_id": subject_id,
         "rules_hash": ballot.rules_hash,
         "options": [{"id": o.id, "title": o.title, "cost": o.cost} for o in ballot.options],
-    })
+    }
+    if teller is not None:
+        created["teller_id"] = teller.id
+    ledger.append(session, ballot.id, "created", created)
     return ballot
 
 
 def update_rules(session: Session, actor: User, ballot: Ballot, rules: BallotRules) -> Ballot:
     """Change a draft's rules; once the ballot has opened this raises rules_frozen."""
     begin_write(session)
-    require_official(actor)
     ballot = lock_ballot(session, ballot.id)
+    require_teller(actor, ballot)
     if ballot.status != BallotStatus.DRAFT:
         raise DomainError("rules_frozen")
     check_rules_fit(rules, len(options_of(session, ballot)))
@@ -206,8 +229,8 @@ def open_ballot(
     `voters` is put to the roster of the ballot it settles: the same electorate decides.
     """
     begin_write(session)
-    require_official(actor)
     ballot = lock_ballot(session, ballot.id)
+    require_teller(actor, ballot)
     if ballot.status != BallotStatus.DRAFT:
         raise DomainError("not_draft")
     rules = ballot.rules
@@ -272,7 +295,7 @@ def check_in(
     if ballot.status != BallotStatus.OPEN:
         raise DomainError("not_open")
     target = delegate or actor
-    if code is None and actor.has_role(Role.OFFICIAL):
+    if code is None and may_run(actor, ballot):
         checked_in_by = actor.id
     else:
         if target.id != actor.id:

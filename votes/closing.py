@@ -30,7 +30,7 @@ from votes.casting import (
     iso,
     lock_ballot,
     options_of,
-    require_official,
+    require_teller,
 )
 from votes.people import User
 from votes.rules import (
@@ -94,8 +94,8 @@ def _store_result(session: Session, ballot: Ballot, result: TallyResult) -> Ball
 def close_ballot(session: Session, actor: User, ballot: Ballot) -> dict[str, object]:
     """End voting, count the electronic ballots and store the result; returns the result."""
     begin_write(session)
-    require_official(actor)
     ballot = lock_ballot(session, ballot.id)
+    require_teller(actor, ballot)
     if ballot.status != BallotStatus.OPEN:
         raise DomainError("not_open")
     rows = session.execute(
@@ -143,8 +143,8 @@ def enter_paper_totals(
     `totals` maps each option id to (yes, no, abstain); `present` is the hall's attendance.
     """
     begin_write(session)
-    require_official(actor)
     ballot = lock_ballot(session, ballot.id)
+    require_teller(actor, ballot)
     if ballot.status != BallotStatus.OPEN:
         raise DomainError("not_open")
     if count_voters(session, ballot.id):
@@ -199,8 +199,8 @@ def publish_ballot(session: Session, actor: User, ballot: Ballot) -> BallotResul
     from votes.bulletin import build_bulletin  # bulletin reads this module's results
 
     begin_write(session)
-    require_official(actor)
     ballot = lock_ballot(session, ballot.id)
+    require_teller(actor, ballot)
     if ballot.status != BallotStatus.CLOSED:
         raise DomainError("not_closed")
     ballot.published_at = utcnow()
@@ -223,8 +223,8 @@ def publish_ballot(session: Session, actor: User, ballot: Ballot) -> BallotResul
 
 def _tie(session: Session, actor: User, ballot: Ballot) -> tuple[Ballot, dict, BallotRules]:
     begin_write(session)
-    require_official(actor)
     ballot = lock_ballot(session, ballot.id)
+    require_teller(actor, ballot)
     result = ballot_result(session, ballot)
     if not result["tie_pending"]:
         raise DomainError("no_tie")

@@ -420,3 +420,21 @@ def test_a_runoff_is_put_to_the_same_electorate_as_the_ballot_it_settles(
     on_roster = set(db.scalars(select(BallotRosterEntry.user_id).where(
         BallotRosterEntry.ballot_id == runoff.id)))
     assert on_roster == {r.id for r in residents} and runoff.entitled == 4
+
+
+def test_a_named_teller_runs_their_ballot_and_nobody_else_without_the_official_role(
+    db, official, assembly, delegates, make_user
+):
+    convenor, other = delegates[0], delegates[1]
+    refused("forbidden", create_ballot, db, other, assembly, "motion", 1, "动议",
+            BallotRules(), [{"title": "同意"}], teller=convenor)
+    ballot = create_ballot(db, convenor, assembly, "motion", 1, "动议", BallotRules(),
+                           [{"title": "同意"}], teller=convenor)
+    assert ballot.teller_id == convenor.id
+    assert ledger.entries(db, ballot.id)[0]["payload"]["teller_id"] == convenor.id
+    refused("forbidden", open_ballot, db, other, ballot, on=VOTING_DAY)
+    open_ballot(db, convenor, ballot, on=VOTING_DAY)
+    cast_all(db, ballot, delegates[:3], lambda i: {ballot.options[0].id: "yes"})
+    refused("forbidden", close_ballot, db, other, ballot)
+    assert close_ballot(db, convenor, ballot)["ballots_cast"] == 3
+    assert not other.has_role("official") and not convenor.has_role("official")
