@@ -128,6 +128,13 @@ def cycle_ballots(cycle_id: int) -> list:
     return ballots_of_cycle(get_session(), cycle_id)
 
 
+def colon() -> str:
+    """A label's colon in the page's language: full-width in Chinese, ': ' in English."""
+    from flask import g
+
+    return "：" if getattr(g, "locale", "zh_Hans").startswith("zh") else ": "
+
+
 def page_url(number: int) -> str:
     """The current page's address with another page number, keeping filters and sorting."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
@@ -138,6 +145,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["cycle_ballots"] = cycle_ballots
+    app.jinja_env.globals["colon"] = colon
     app.jinja_env.filters["yuan"] = yuan
 
     # Globals, not context, so imported macros see them too.
