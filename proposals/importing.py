@@ -146,14 +146,15 @@ def parse_import(data: bytes, filename: str, *, today: date) -> ImportReport:
     return _validate(table, today)
 
 
-def template_csv() -> str:
+def template_csv(columns: tuple[Column, ...] = COLUMNS,
+                 example: tuple[str, ...] | None = None) -> str:
     """A header plus one example row; serve it encoded as utf-8-sig so Excel shows Chinese."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.header for column in COLUMNS])
-    writer.writerow(["加装电梯", "多福巷3号楼为六层老楼，住户多为老人，希望加装电梯。",
-                     "住房与老旧小区改造", "东华门街道", "多福巷社区", "120", "12345热线", "王女士",
-                     "2025-03-18"])
+    writer.writerow([column.header for column in columns])
+    writer.writerow(example or ("加装电梯", "多福巷3号楼为六层老楼，住户多为老人，希望加装电梯。",
+                                "住房与老旧小区改造", "东华门街道", "多福巷社区", "120",
+                                "12345热线", "王女士", "2025-03-18"))
     return buffer.getvalue()
 
 
@@ -255,7 +256,7 @@ def _validate(table: list[tuple[int, list[str]]], today: date) -> ImportReport:
     if not table:
         return ImportReport(errors=(RowError(0, None, "empty_file"),))
     (header_row, header), body = table[0], table[1:]
-    positions, errors = _read_header(header_row, header)
+    positions, errors = read_header(header_row, header)
     if not body:
         errors.append(RowError(0, None, "empty_file"))
     complete = all(c.name in positions for c in COLUMNS if c.required)
@@ -290,17 +291,18 @@ def _validate(table: list[tuple[int, list[str]]], today: date) -> ImportReport:
     return ImportReport(rows=tuple(rows), errors=tuple(errors))
 
 
-def _read_header(
-    row: int, header: list[str]
+def read_header(
+    row: int, header: list[str], columns: tuple[Column, ...] = COLUMNS
 ) -> tuple[dict[str, tuple[int, str]], list[RowError]]:
-    """Map each known column to its position and the header as written."""
+    """Map each known column to its position and the header as written (any importer's)."""
+    by_header = {key: c for c in columns for key in (c.header, c.alias.lower())}
     positions: dict[str, tuple[int, str]] = {}
     errors: list[RowError] = []
     for index, written in enumerate(header):
         if not written:
             continue
         # Templates often mark required columns with an asterisk: "*标题".
-        column = _BY_HEADER.get(written.strip("*＊ ").lower())
+        column = by_header.get(written.strip("*＊ ").lower())
         if column is None:
             errors.append(RowError(row, written, "unknown_column"))
         elif column.name in positions:
@@ -308,7 +310,7 @@ def _read_header(
                                    {"first": positions[column.name][1]}))
         else:
             positions[column.name] = (index, written)
-    for column in COLUMNS:
+    for column in columns:
         if column.required and column.name not in positions:
             errors.append(RowError(row, column.header, "missing_column", {"alias": column.alias}))
     return positions, errors

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,7 +10,17 @@ from typing import Any
 
 # The file reading (size, encodings, XLSX, blank rows) is the proposal import's, so both
 # imports accept and refuse the same files.
-from proposals.importing import _DATE, _INTEGER, _THOUSANDS, RowError, _FileError, _read_table
+from proposals.importing import (
+    _DATE,
+    _INTEGER,
+    _THOUSANDS,
+    Column,
+    RowError,
+    _FileError,
+    _read_table,
+    read_header,
+)
+from proposals.importing import template_csv as proposal_template_csv
 from proposals.shortlist import COST_MAX
 
 __all__ = ["COLUMNS", "NOTE_MAX", "MilestoneInfo", "ProgressRow", "ProjectInfo", "RowError",
@@ -20,14 +28,6 @@ __all__ = ["COLUMNS", "NOTE_MAX", "MilestoneInfo", "ProgressRow", "ProjectInfo",
 
 NOTE_MAX = 500
 _MAX_SHOWN = 50
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    header: str  # Chinese header, as in the template
-    alias: str  # English header, accepted case-insensitively
-    required: bool = True
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -39,7 +39,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("note", "说明", "note"),
 )
 _BY_NAME = {c.name: c for c in COLUMNS}
-_BY_HEADER = {key: c for c in COLUMNS for key in (c.header, c.alias.lower())}
 _PERCENT = re.compile(r"([+-]?\d{1,6})(?:\.0*)?\s*[%％]?")
 
 
@@ -95,7 +94,7 @@ def parse_progress(data: bytes, filename: str, *, today: date,
     if not table:
         return UpdateReport(errors=(RowError(0, None, "empty_file"),))
     (header_row, header), body = table[0], table[1:]
-    positions, errors = _read_header(header_row, header)
+    positions, errors = read_header(header_row, header, COLUMNS)
     if not body:
         errors.append(RowError(0, None, "empty_file"))
     complete = all(c.name in positions for c in COLUMNS if c.required)
@@ -129,32 +128,8 @@ def parse_progress(data: bytes, filename: str, *, today: date,
 
 def template_csv() -> str:
     """A header plus one example row; serve it as utf-8-sig so Excel shows the Chinese."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.header for column in COLUMNS])
-    writer.writerow(["12", "2027-06-30", "", "2", "1500000", "主体结构完工，进入设备安装。"])
-    return buffer.getvalue()
-
-
-def _read_header(row: int, header: list[str]
-                 ) -> tuple[dict[str, tuple[int, str]], list[RowError]]:
-    positions: dict[str, tuple[int, str]] = {}
-    errors: list[RowError] = []
-    for index, written in enumerate(header):
-        if not written:
-            continue
-        column = _BY_HEADER.get(written.strip("*＊ ").lower())
-        if column is None:
-            errors.append(RowError(row, written, "unknown_column"))
-        elif column.name in positions:
-            errors.append(RowError(row, written, "duplicate_column",
-                                   {"first": positions[column.name][1]}))
-        else:
-            positions[column.name] = (index, written)
-    for column in COLUMNS:
-        if column.required and column.name not in positions:
-            errors.append(RowError(row, column.header, "missing_column", {"alias": column.alias}))
-    return positions, errors
+    return proposal_template_csv(COLUMNS, ("12", "2027-06-30", "", "2", "1500000",
+                                           "主体结构完工，进入设备安装。"))
 
 
 def _check_project(number: int, values: dict[str, Any], positions: dict,
