@@ -28,19 +28,9 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class RegisterForm(FlaskForm):
-    username = StringField(
-        _l("Username"),
-        description=_l("3–40 letters, digits, dots, dashes or underscores."),
-        validators=[
-            DataRequired(),
-            Length(min=3, max=40),
-            Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use only letters, digits, . _ or -.")),
-        ],
-    )
+class ProfileForm(FlaskForm):
     display_name = StringField(
-        _l("Name shown to others"),
-        description=_l("Up to 60 characters."),
+        _l("Name shown to others"), description=_l("Up to 60 characters."),
         validators=[DataRequired(), _not_blank, Length(max=60)],
     )
     email = EmailField(
@@ -52,6 +42,21 @@ class RegisterForm(FlaskForm):
         description=_l("As it is called locally, e.g. 和平社区; it lets you elect your "
                        "resident council."),
         validators=[Optional(), _not_blank, Length(max=40)],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class RegisterForm(ProfileForm):
+    """The profile's fields, plus the name to sign in with and a password."""
+
+    username = StringField(
+        _l("Username"),
+        description=_l("3–40 letters, digits, dots, dashes or underscores."),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=40),
+            Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use only letters, digits, . _ or -.")),
+        ],
     )
     password = PasswordField(
         _l("Password"),
@@ -81,21 +86,3 @@ class ChangePasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
-
-
-class ProfileForm(FlaskForm):
-    display_name = StringField(
-        _l("Name shown to others"), description=_l("Up to 60 characters."),
-        validators=[DataRequired(), _not_blank, Length(max=60)],
-    )
-    email = EmailField(
-        _l("Email (optional)"),
-        validators=[Optional(), Length(max=254), EmailValidator(check_deliverability=False)],
-    )
-    community = StringField(
-        _l("Community you live in (optional)"),
-        description=_l("As it is called locally, e.g. 和平社区; it lets you elect your "
-                       "resident council."),
-        validators=[Optional(), _not_blank, Length(max=40)],
-    )
-    submit = SubmitField(_l("Save"))

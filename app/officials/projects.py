@@ -210,40 +210,33 @@ def manage_project(project_id: int):
         escalation_forms={e.id: AnswerForm(prefix=f"e{e.id}") for e in escalations})
 
 
-@bp.route("/follow-ups/<int:follow_up_id>/answer", methods=["POST"])
-@allow("official")
-def answer_follow_up(follow_up_id: int):
-    db = get_session()
-    follow_up = db.get(FollowUp, follow_up_id) or abort(404)
-    form = AnswerForm(prefix=f"f{follow_up_id}")
-    back = url_for("officials.manage_project", project_id=follow_up.project_id)
+def _answer(item, prefix: str, service, done: str):
+    """Post the responsible unit's answer to a follow-up or an escalation."""
+    form = AnswerForm(prefix=f"{prefix}{item.id}")
+    back = url_for("officials.manage_project", project_id=item.project_id)
     if not form.validate_on_submit():
         flash(_("Please write an answer of at most 2000 characters."), "error")
         return redirect(back)
     try:
-        supervision.answer_follow_up(db, current_user, follow_up, form.answer.data)
+        service(get_session(), current_user, item, form.answer.data)
     except DomainError as error:
         _refused(error)
         return redirect(back)
-    return _done(_("The answer is published."), back)
+    return _done(done, back)
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/answer", methods=["POST"])
+@allow("official")
+def answer_follow_up(follow_up_id: int):
+    follow_up = get_session().get(FollowUp, follow_up_id) or abort(404)
+    return _answer(follow_up, "f", supervision.answer_follow_up, _("The answer is published."))
 
 
 @bp.route("/escalations/<int:escalation_id>/answer", methods=["POST"])
 @allow("official")
 def answer_escalation(escalation_id: int):
-    db = get_session()
-    escalation = db.get(Escalation, escalation_id) or abort(404)
-    form = AnswerForm(prefix=f"e{escalation_id}")
-    back = url_for("officials.manage_project", project_id=escalation.project_id)
-    if not form.validate_on_submit():
-        flash(_("Please write an answer of at most 2000 characters."), "error")
-        return redirect(back)
-    try:
-        supervision.answer_escalation(db, current_user, escalation, form.answer.data)
-    except DomainError as error:
-        _refused(error)
-        return redirect(back)
-    return _done(_("The answer is logged."), back)
+    escalation = get_session().get(Escalation, escalation_id) or abort(404)
+    return _answer(escalation, "e", supervision.answer_escalation, _("The answer is logged."))
 
 
 def thresholds() -> dict[str, int]:
