@@ -93,6 +93,28 @@ def apply_to_form(error: DomainError, form) -> bool:
     return True
 
 
+def done(message: str, target: str):
+    """Commit the request's one transaction, say so, and go on (views' happy ending)."""
+    from flask import flash, redirect
+
+    from app.db import get_session
+
+    get_session().commit()
+    flash(message, "success")
+    return redirect(target)
+
+
+def refused(error: DomainError, form=None) -> None:
+    """Undo what the request wrote and show why: next to its field, or as a message."""
+    from flask import flash
+
+    from app.db import get_session
+
+    get_session().rollback()
+    if form is None or not apply_to_form(error, form):
+        flash(domain_message(error), "error")
+
+
 def domain_message(error: DomainError) -> str:
     template = MESSAGES.get(error.code)
     if template is None:

@@ -60,7 +60,8 @@ class ProposalDraft:
     proposer_named: bool = False
 
 
-def _text(value: str | None, field: str, limit: int) -> str:
+def clean_text(value: str | None, field: str, limit: int) -> str:
+    """Trimmed text, refused when empty or longer than `limit` (the field is named)."""
     cleaned = (value or "").strip()
     if not cleaned:
         raise DomainError("required", field=field)
@@ -91,15 +92,15 @@ def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: Proposal
     if channel is Channel.ONLINE:
         proposer_id, proposer_name = actor.id, actor.display_name
     else:
-        proposer_name = _text(draft.proposer_name, "proposer_name", NAME_MAX)
+        proposer_name = clean_text(draft.proposer_name, "proposer_name", NAME_MAX)
         proposer_id = draft.proposer_id
-    title = _text(draft.title, "title", TITLE_MAX)
-    description = _text(draft.description, "description", DESCRIPTION_MAX)
+    title = clean_text(draft.title, "title", TITLE_MAX)
+    description = clean_text(draft.description, "description", DESCRIPTION_MAX)
     proposal = Proposal(
         cycle_id=cycle.id, title=title, description=description, category=category.value,
-        district=_text(draft.district, "district", PLACE_MAX),
-        street=_text(draft.street, "street", PLACE_MAX),
-        community=_text(draft.community, "community", PLACE_MAX),
+        district=clean_text(draft.district, "district", PLACE_MAX),
+        street=clean_text(draft.street, "street", PLACE_MAX),
+        community=clean_text(draft.community, "community", PLACE_MAX),
         beneficiaries=draft.beneficiaries, channel=channel.value, proposer_id=proposer_id,
         proposer_name=proposer_name, proposer_named=bool(draft.proposer_named),
         entered_by_id=actor.id, received_on=draft.received_on,
@@ -204,7 +205,7 @@ def add_comment(
 ) -> Comment:
     if proposal.hidden:
         raise DomainError("proposal_closed")
-    text = _text(body, "body", COMMENT_MAX)
+    text = clean_text(body, "body", COMMENT_MAX)
     if parent is not None and (parent.proposal_id != proposal.id or parent.hidden):
         raise DomainError("bad_parent")
     comment = Comment(proposal_id=proposal.id, parent_id=parent.id if parent else None,

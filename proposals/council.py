@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from proposals.adoption import adopted_option_ids
+from proposals.collection import clean_text
 from proposals.council_models import Council, CouncilTerm
 from proposals.council_rules import CONVENOR_TITLE, quorum
 from votes import casting, closing
@@ -21,15 +22,6 @@ from votes.tally_methods import Method
 ELECTION = "election"
 MOTION = "motion"
 NAME_MAX = 120
-
-
-def clean_text(value: str | None, field: str, limit: int) -> str:
-    cleaned = (value or "").strip()
-    if not cleaned:
-        raise DomainError("required", field=field)
-    if len(cleaned) > limit:
-        raise DomainError("too_long", field=field, max=limit)
-    return cleaned
 
 
 def require_official(actor: User) -> None:

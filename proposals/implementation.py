@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from proposals import progress as rules
-from proposals.collection import _text, followers, notify
+from proposals.collection import clean_text, followers, notify
 from proposals.models import Candidate, Category, Cycle, ProposalStatus
 from proposals.photos import StoredPhoto
 from proposals.progress_import import MilestoneInfo, ProjectInfo
@@ -188,7 +188,7 @@ def _apply_milestones(session: Session, project: Project, drafts: Sequence[Miles
             project.milestones.remove(milestone)
     session.flush()
     for position, draft in enumerate(drafts, start=1):
-        title = _text(draft.title, "milestones", MILESTONE_TITLE_MAX)
+        title = clean_text(draft.title, "milestones", MILESTONE_TITLE_MAX)
         if not isinstance(draft.weight, int) or not 0 < draft.weight <= WEIGHT_MAX:
             raise DomainError("bad_weight", field="milestones", max=WEIGHT_MAX)
         if draft.target_date is None or not (
@@ -205,7 +205,7 @@ def _apply_milestones(session: Session, project: Project, drafts: Sequence[Miles
                                                 target_date=draft.target_date,
                                                 weight=draft.weight))
     if mode == ProgressMode.MANUAL.value:
-        reason = _text(manual_reason, "manual_reason", REASON_MAX)
+        reason = clean_text(manual_reason, "manual_reason", REASON_MAX)
         if project.progress_mode != mode:
             project.manual_progress = was  # switching modes keeps the public number steady
         project.manual_reason = reason
@@ -249,7 +249,7 @@ def report_progress(
     if latest is not None and reported_on < latest.reported_on:
         raise DomainError("before_last_report", field="reported_on",
                           last=latest.reported_on.isoformat())
-    text = _text(body, "body", BODY_MAX)
+    text = clean_text(body, "body", BODY_MAX)
     if spend_to_date is not None:
         if not 0 <= spend_to_date <= COST_MAX:
             raise DomainError("bad_spend", field="spend_to_date")
@@ -270,7 +270,7 @@ def report_progress(
             raise DomainError("percent_not_manual", field="percent")
         if not 0 <= percent <= 100:
             raise DomainError("out_of_range", field="percent", max=100)
-        why = _text(reason, "reason", REASON_MAX)
+        why = clean_text(reason, "reason", REASON_MAX)
     report = ProgressReport(project_id=project.id, author_id=actor.id, reported_on=reported_on,
                             body=text, spend_to_date=spend_to_date,
                             milestone_id=milestone.id if milestone else None, percent=percent,

@@ -339,17 +339,22 @@ def _parse_value(name: str, text: str, today: date) -> _Parsed:
     return _parse_date(text, today, shown)
 
 
-def _parse_count(text: str, shown: dict[str, Any]) -> _Parsed:
-    if _THOUSANDS.fullmatch(text):  # "1,200" as Excel displays it in a saved CSV
+def parse_whole_number(text: str, maximum: int, shown: dict[str, Any]) -> _Parsed:
+    """A count or an amount as a spreadsheet writes it: "1,200" and "1200.0" are 1200."""
+    if _THOUSANDS.fullmatch(text):  # thousands separators, as Excel shows them in a CSV
         text = text.replace(",", "")
     if not _INTEGER.fullmatch(text):
         return None, "bad_number", shown
     number = int(text.split(".")[0])
     if number < 0:
         return None, "negative_number", shown
-    if number > MAX_BENEFICIARIES:
-        return None, "too_large", {"max": MAX_BENEFICIARIES, **shown}
+    if number > maximum:
+        return None, "too_large", {"max": maximum, **shown}
     return number, None, {}
+
+
+def _parse_count(text: str, shown: dict[str, Any]) -> _Parsed:
+    return parse_whole_number(text, MAX_BENEFICIARIES, shown)
 
 
 def _parse_date(text: str, today: date, shown: dict[str, Any]) -> _Parsed:

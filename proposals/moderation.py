@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from proposals.collection import _text, change_status, notify
+from proposals.collection import change_status, clean_text, notify
 from proposals.models import (
     Comment,
     Cosign,
@@ -50,7 +50,7 @@ def report(session: Session, actor: User, target_type: str, target_id: int,
            reason: str) -> Report:
     """A resident flags an item for the moderators; one report per person per item."""
     target = _target(session, target_type, target_id)
-    text = _text(reason, "reason", REPORT_MAX)
+    text = clean_text(reason, "reason", REPORT_MAX)
     existing = session.scalar(select(Report).filter_by(
         target_type=target_type, target_id=target_id, reporter_id=actor.id))
     if existing is not None:
@@ -67,7 +67,7 @@ def hide(session: Session, actor: User, target_type: str, target_id: int, reason
     """Hide an item from the public with a reason its author is told; nothing is deleted."""
     _require_official(actor)
     target = _target(session, target_type, target_id)
-    text = _text(reason, "reason", REASON_MAX)
+    text = clean_text(reason, "reason", REASON_MAX)
     if target.hidden:
         raise DomainError("already_hidden")
     target.hidden, target.hidden_reason = True, text
@@ -88,7 +88,7 @@ def unhide(session: Session, actor: User, target_type: str, target_id: int, reas
     if not target.hidden:
         raise DomainError("not_hidden")
     target.hidden = False
-    _log(session, actor, "unhide", target_type, target_id, _text(reason, "reason", REASON_MAX))
+    _log(session, actor, "unhide", target_type, target_id, clean_text(reason, "reason", REASON_MAX))
     session.flush()
 
 
@@ -129,7 +129,7 @@ def merge(session: Session, actor: User, source: Proposal, target: Proposal,
     twice, and the target's own proposer never co-signs their own proposal.
     """
     _require_official(actor)
-    text = _text(reason, "reason", REASON_MAX)
+    text = clean_text(reason, "reason", REASON_MAX)
     if source.id == target.id:
         raise DomainError("merge_into_itself")
     if source.cycle_id != target.cycle_id:

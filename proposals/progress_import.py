@@ -13,11 +13,11 @@ from typing import Any
 from proposals.importing import (
     _DATE,
     _INTEGER,
-    _THOUSANDS,
     Column,
     RowError,
     _FileError,
     _read_table,
+    parse_whole_number,
     read_header,
 )
 from proposals.importing import template_csv as proposal_template_csv
@@ -220,17 +220,7 @@ def _parse_percent(text: str, _today: date) -> tuple[Any, str | None, dict]:
 
 
 def _parse_spend(text: str, _today: date) -> tuple[Any, str | None, dict]:
-    shown = {"value": text[:_MAX_SHOWN]}
-    if _THOUSANDS.fullmatch(text):  # "1,500,000" as Excel shows it in a saved CSV
-        text = text.replace(",", "")
-    if not _INTEGER.fullmatch(text):
-        return None, "bad_number", shown
-    number = int(text.split(".")[0])
-    if number < 0:
-        return None, "negative_number", shown
-    if number > COST_MAX:
-        return None, "too_large", {"max": COST_MAX, **shown}
-    return number, None, {}
+    return parse_whole_number(text, COST_MAX, {"value": text[:_MAX_SHOWN]})
 
 
 def _parse_milestone(text: str, _today: date) -> tuple[Any, str | None, dict]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from proposals.budget import BudgetView, budget_view
-from proposals.collection import _text, change_status
+from proposals.collection import change_status, clean_text
 from proposals.models import (
     Candidate,
     CandidateSource,
@@ -69,7 +69,7 @@ def _amending(actor: User, cycle: Cycle, reason: str | None, ballot_opened: bool
         raise DomainError("not_submitted")
     if cycle.stage not in (Stage.SHORTLIST.value, Stage.BALLOT.value) or ballot_opened:
         raise DomainError("ballot_opened")
-    return _text(reason, "reason", REASON_MAX)
+    return clean_text(reason, "reason", REASON_MAX)
 
 
 def _changes(cycle: Cycle, actor: User, reason: str | None, ballot_opened: bool) -> str | None:
@@ -102,7 +102,7 @@ def add_note(session: Session, actor: User, proposal: Proposal, body: str) -> Pr
     """An internal note: officials only, never public, allowed at any stage."""
     _official(actor)
     note = ProposalNote(proposal_id=proposal.id, author_id=actor.id,
-                        body=_text(body, "body", NOTE_MAX))
+                        body=clean_text(body, "body", NOTE_MAX))
     session.add(note)
     session.flush()
     return note
@@ -114,13 +114,13 @@ def _clean(draft: CandidateDraft) -> dict:
     if draft.expected_completion is None:
         raise DomainError("required", field="expected_completion")
     return {
-        "title": _text(draft.title, "title", 80),
-        "description": _text(draft.description, "description", TEXT_MAX),
-        "responsible_unit": _text(draft.responsible_unit, "responsible_unit", UNIT_MAX),
+        "title": clean_text(draft.title, "title", 80),
+        "description": clean_text(draft.description, "description", TEXT_MAX),
+        "responsible_unit": clean_text(draft.responsible_unit, "responsible_unit", UNIT_MAX),
         "estimated_cost": draft.estimated_cost,
-        "funding_source": _text(draft.funding_source, "funding_source", FUNDING_MAX),
+        "funding_source": clean_text(draft.funding_source, "funding_source", FUNDING_MAX),
         "expected_completion": draft.expected_completion,
-        "location": _text(draft.location, "location", LOCATION_MAX),
+        "location": clean_text(draft.location, "location", LOCATION_MAX),
         "policy_basis": (draft.policy_basis or "").strip()[:TEXT_MAX],
         "feasibility": (draft.feasibility or "").strip()[:TEXT_MAX],
     }
@@ -203,7 +203,7 @@ def decline(session: Session, actor: User, proposal: Proposal, ground: str,
         ground = DeclineGround(ground).value
     except ValueError:
         raise DomainError("invalid_choice", field="ground") from None
-    text = _text(reason, "reason", REASON_MAX)
+    text = clean_text(reason, "reason", REASON_MAX)
     if session.get(CandidateSource, proposal.id) is not None:
         raise DomainError("already_in_candidate", id=proposal.id)
     if proposal.status == ProposalStatus.MERGED.value:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from proposals import progress as rules
-from proposals.collection import _text, notify
+from proposals.collection import clean_text, notify
 from proposals.implementation import may_report, require_responsible, standing
 from proposals.projects import Escalation, FollowUp, Inspection, Project
 from votes.base import DomainError, utcnow
@@ -60,13 +60,13 @@ def record_inspection(
         raise DomainError("too_many_follow_ups", max=MAX_FOLLOW_UPS)
     inspection = Inspection(
         project_id=project.id, inspected_on=inspected_on, recorded_by_id=actor.id,
-        participants=_text(participants, "participants", PARTICIPANTS_MAX),
-        findings=_text(findings, "findings", FINDINGS_MAX))
+        participants=clean_text(participants, "participants", PARTICIPANTS_MAX),
+        findings=clean_text(findings, "findings", FINDINGS_MAX))
     for request, due_on in follow_ups:
         if due_on is not None and due_on < inspected_on:
             raise DomainError("due_before_inspection", field="follow_ups")
         inspection.follow_ups.append(FollowUp(
-            project_id=project.id, request=_text(request, "follow_ups", REQUEST_MAX),
+            project_id=project.id, request=clean_text(request, "follow_ups", REQUEST_MAX),
             due_on=due_on))
     session.add(inspection)
     session.flush()
@@ -80,7 +80,7 @@ def answer_follow_up(session: Session, actor: User, follow_up: FollowUp, answer:
     require_responsible(actor, follow_up.project)
     if follow_up.answer is not None:
         raise DomainError("already_answered")
-    follow_up.answer = _text(answer, "answer", ANSWER_MAX)
+    follow_up.answer = clean_text(answer, "answer", ANSWER_MAX)
     follow_up.answered_by_id, follow_up.answered_at = actor.id, utcnow()
     session.flush()
     recorder = follow_up.inspection.recorded_by_id
@@ -160,7 +160,7 @@ def escalate(session: Session, actor: User, project: Project, grounds: str, note
     if any(e.grounds == grounds.value for e in open_escalations(session, project.id)):
         raise DomainError("already_escalated")
     escalation = Escalation(project_id=project.id, grounds=grounds.value,
-                            note=_text(note, "note", ANSWER_MAX), raised_by_id=actor.id)
+                            note=clean_text(note, "note", ANSWER_MAX), raised_by_id=actor.id)
     session.add(escalation)
     session.flush()
     notify(session, [project.lead_official_id], "escalated", None, title=project.title,
@@ -173,7 +173,7 @@ def answer_escalation(session: Session, actor: User, escalation: Escalation,
     require_responsible(actor, escalation.project)
     if escalation.answer is not None:
         raise DomainError("already_answered")
-    escalation.answer = _text(answer, "answer", ANSWER_MAX)
+    escalation.answer = clean_text(answer, "answer", ANSWER_MAX)
     escalation.answered_by_id, escalation.answered_at = actor.id, utcnow()
     session.flush()
     if escalation.raised_by_id != actor.id:

@@ -20,7 +20,7 @@ from app import project_messages  # noqa: F401  (adds the project error messages
 from app.auth.access import allow
 from app.db import get_session
 from app.forms import choices
-from app.messages import apply_to_form, domain_message
+from app.messages import domain_message, done, refused
 from app.officials import bp
 from app.project_forms import (
     AnswerForm,
@@ -44,16 +44,6 @@ from votes.people import User, UserRole
 register_labels(bp)
 
 
-def _done(message: str, target: str) -> Response:
-    get_session().commit()
-    flash(message, "success")
-    return redirect(target)
-
-
-def _refused(error: DomainError, form=None) -> None:
-    get_session().rollback()
-    if form is None or not apply_to_form(error, form):
-        flash(domain_message(error), "error")
 
 
 def _mine(project: Project) -> bool:
@@ -104,9 +94,9 @@ def new_project(candidate_id: int):
                 start_date=form.start_date.data, target_date=form.target_date.data,
                 budget=form.budget.data, report_interval_days=form.report_interval_days.data)
         except DomainError as error:
-            _refused(error, form)
+            refused(error, form)
         else:
-            return _done(_("The project is started. Plan its milestones next."),
+            return done(_("The project is started. Plan its milestones next."),
                          url_for("officials.project_milestones", project_id=created.id))
     return render_template("projects/new_project.html", form=form, candidate=candidate)
 
@@ -149,12 +139,12 @@ def project_milestones(project_id: int):
                                               mode=form.mode.data,
                                               manual_reason=form.manual_reason.data or None)
             except DomainError as error:
-                _refused(error, form)
+                refused(error, form)
             else:
-                return _done(_("Milestones saved."),
+                return done(_("Milestones saved."),
                              url_for("officials.manage_project", project_id=project_id))
-    done = {m.id: m.done_on for m in project.milestones}
-    return render_template("projects/milestones.html", form=form, project=project, done=done,
+    reached = {m.id: m.done_on for m in project.milestones}
+    return render_template("projects/milestones.html", form=form, project=project, done=reached,
                            mine=_mine(project))
 
 
@@ -185,9 +175,9 @@ def report_progress(project_id: int):
                     reason=form.reason.data or None, photos=stored)
             except DomainError as error:
                 discard(stored)
-                _refused(error, form)
+                refused(error, form)
             else:
-                return _done(_("The report is published."),
+                return done(_("The report is published."),
                              url_for("public.project", project_id=project_id) + "#reports")
     return render_template("projects/report_form.html", form=form, project=project,
                            mine=_mine(project),
@@ -210,7 +200,7 @@ def manage_project(project_id: int):
         escalation_forms={e.id: AnswerForm(prefix=f"e{e.id}") for e in escalations})
 
 
-def _answer(item, prefix: str, service, done: str):
+def _answer(item, prefix: str, service, message: str):
     """Post the responsible unit's answer to a follow-up or an escalation."""
     form = AnswerForm(prefix=f"{prefix}{item.id}")
     back = url_for("officials.manage_project", project_id=item.project_id)
@@ -220,9 +210,9 @@ def _answer(item, prefix: str, service, done: str):
     try:
         service(get_session(), current_user, item, form.answer.data)
     except DomainError as error:
-        _refused(error)
+        refused(error)
         return redirect(back)
-    return _done(done, back)
+    return done(message, back)
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/answer", methods=["POST"])
@@ -279,9 +269,9 @@ def escalate(project_id: int):
         supervision.escalate(db, current_user, project, form.grounds.data, form.note.data,
                              today=today(), **thresholds())
     except DomainError as error:
-        _refused(error)
+        refused(error)
         return redirect(back)
-    return _done(_("The escalation is logged; the unit is told."), back)
+    return done(_("The escalation is logged; the unit is told."), back)
 
 
 @bp.route("/projects/update-template.csv")
@@ -315,7 +305,7 @@ def bulk_update():
                     db.rollback()
                     refused = (error.params.get("row"), domain_message(error))
                 else:
-                    return _done(_("%(n)d projects updated.", n=len(applied)),
+                    return done(_("%(n)d projects updated.", n=len(applied)),
                                  url_for("officials.projects_desk"))
     return render_template("projects/bulk_update.html", form=form, report=report,
                            refused=refused)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.auth.access import allow
 from app.db import get_session
 from app.forms import choices
-from app.messages import apply_to_form, domain_message
+from app.messages import done, refused
 from app.officials import bp
 from app.pagination import paginate
 from app.shortlist_forms import (
@@ -34,16 +34,6 @@ def _cycle(cycle_id: int) -> Cycle:
     return get_session().get(Cycle, cycle_id) or abort(404)
 
 
-def _done(message: str, target: str):
-    get_session().commit()
-    flash(message, "success")
-    return redirect(target)
-
-
-def _refused(error: DomainError, form=None) -> None:
-    get_session().rollback()
-    if form is None or not apply_to_form(error, form):
-        flash(domain_message(error), "error")
 
 
 @bp.route("/cycles/<int:cycle_id>/screening")
@@ -98,16 +88,16 @@ def screen(proposal_id: int):
             assignee = db.get(User, assign_form.assignee_id.data) \
                 if assign_form.assignee_id.data else None
             shortlist.assign(db, current_user, proposal, assignee)
-            return _done(_("Assigned."), back)
+            return done(_("Assigned."), back)
         if note_form.submit.data and note_form.validate_on_submit():
             shortlist.add_note(db, current_user, proposal, note_form.body.data)
-            return _done(_("Note added. It stays internal."), back)
+            return done(_("Note added. It stays internal."), back)
         if decline_form.submit.data and decline_form.validate_on_submit():
             shortlist.decline(db, current_user, proposal, decline_form.ground.data,
                               decline_form.reason.data)
-            return _done(_("Declined; the reason is published."), back)
+            return done(_("Declined; the reason is published."), back)
     except DomainError as error:
-        _refused(error, decline_form if decline_form.submit.data else None)
+        refused(error, decline_form if decline_form.submit.data else None)
     if request.method == "GET":
         assign_form.assignee_id.data = proposal.assignee_id or 0
     notes = db.scalars(select(ProposalNote).where(ProposalNote.proposal_id == proposal_id)
@@ -149,9 +139,9 @@ def new_candidate(cycle_id: int):
                 db, current_user, cycle, _draft(form), numbers(form.proposal_numbers.data),
                 reason=form.reason.data or None)
         except DomainError as error:
-            _refused(error, form)
+            refused(error, form)
         else:
-            return _done(_("Candidate project saved."),
+            return done(_("Candidate project saved."),
                          url_for("officials.shortlist_desk", cycle_id=cycle_id)
                          + f"#candidate-{created.id}")
     return render_template("officials/candidate_form.html", form=form, cycle=cycle,
@@ -173,9 +163,9 @@ def edit_candidate(candidate_id: int):
                                        numbers(form.proposal_numbers.data),
                                        reason=form.reason.data or None)
         except DomainError as error:
-            _refused(error, form)
+            refused(error, form)
         else:
-            return _done(_("Candidate project saved."),
+            return done(_("Candidate project saved."),
                          url_for("officials.shortlist_desk", cycle_id=candidate.cycle_id))
     return render_template("officials/candidate_form.html", form=form, cycle=candidate.cycle,
                            candidate=candidate, withdraw_form=withdraw_form)
@@ -193,9 +183,9 @@ def withdraw_candidate(candidate_id: int):
             shortlist.withdraw_candidate(db, current_user, candidate,
                                          reason=form.reason.data or None)
         except DomainError as error:
-            _refused(error)
+            refused(error)
         else:
-            return _done(_("Candidate project removed."),
+            return done(_("Candidate project removed."),
                          url_for("officials.shortlist_desk", cycle_id=cycle_id))
     return redirect(url_for("officials.edit_candidate", candidate_id=candidate_id))
 
@@ -214,16 +204,16 @@ def shortlist_desk(cycle_id: int):
         if frame_form.submit.data and frame_form.validate_on_submit():
             shortlist.set_frame(db, current_user, cycle, budget=frame_form.budget.data,
                                 seats=frame_form.seats.data)
-            return _done(_("Saved."), back)
+            return done(_("Saved."), back)
         if submit_form.submit.data and submit_form.validate_on_submit():
             if view.warnings and not submit_form.confirm.data:
                 submit_form.confirm.errors = [
                     _("Please confirm that you have read the warnings.")]
             else:
                 shortlist.submit_shortlist(db, current_user, cycle)
-                return _done(_("The shortlist is submitted to the assembly and locked."), back)
+                return done(_("The shortlist is submitted to the assembly and locked."), back)
     except DomainError as error:
-        _refused(error)
+        refused(error)
     return render_template(
         "officials/shortlist.html", cycle=cycle, view=view, frame_form=frame_form,
         submit_form=submit_form, candidates=shortlist.candidates(db, cycle_id),
