@@ -6,6 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.auth.access import allow
 from app.db import get_session
@@ -41,7 +42,8 @@ def _cycle(cycle_id: int) -> Cycle:
 def screening(cycle_id: int):
     db = get_session()
     cycle = _cycle(cycle_id)
-    stmt = select(Proposal).where(Proposal.cycle_id == cycle_id, Proposal.hidden.is_(False))
+    stmt = select(Proposal).where(Proposal.cycle_id == cycle_id, Proposal.hidden.is_(False)) \
+        .options(selectinload(Proposal.assignee))  # shown on every row
     who = request.args.get("who", "")
     if who == "mine":
         stmt = stmt.where(Proposal.assignee_id == current_user.id)

@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.auth.access import PUBLIC, allow, is_safe_next
 from app.db import get_session
@@ -17,7 +18,8 @@ from votes.people import Assembly, Membership, User
 @allow(PUBLIC)
 def home():
     db = get_session()
-    cycles = db.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc()).limit(6)).all()
+    cycles = db.scalars(select(Cycle).options(selectinload(Cycle.assembly))
+                        .order_by(Cycle.year.desc(), Cycle.id.desc()).limit(6)).all()
     counts = dict(
         db.execute(select(Proposal.cycle_id, func.count()).group_by(Proposal.cycle_id)).all()
     )
@@ -29,7 +31,8 @@ def home():
 def cycles():
     db = get_session()
     page = paginate(
-        db, select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc()),
+        db, select(Cycle).options(selectinload(Cycle.assembly))
+        .order_by(Cycle.year.desc(), Cycle.id.desc()),
         current_app.config["PAGE_SIZE"],
     )
     return render_template("public/cycles.html", page=page)
