@@ -81,7 +81,7 @@ def seed_demo(password: str, if_empty: bool) -> None:
     from sqlalchemy import func, select
 
     from app.db import get_session
-    from app.demo import seed
+    from app.demo.seed import seed
     from votes.people import User
 
     session = get_session()

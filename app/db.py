@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_request_context, request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import Flask, current_app, flash, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from votes.base import DomainError
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -76,6 +82,51 @@ def begin_writing(session: Session) -> None:
 
     session.rollback()
     begin_write(session)
+
+
+@dataclass
+class Work:
+    """What a view's unit of work came to: committed (`ok`), or undone by `error`."""
+
+    ok: bool = False
+    error: DomainError | None = None
+
+
+@contextmanager
+def writing(form=None, *, begin: bool = False, success: str | None = None,
+            undo: Callable[[], None] | None = None) -> Iterator[Work]:
+    """One unit of work for a view: the block's writes are committed once, or undone.
+
+    `begin` first starts a fresh writing transaction (the ballot's services lock at BEGIN).
+    A DomainError rolls back, is shown next to its field of `form` (or flashed) and is not
+    raised again: the view reads `work.ok` to choose its page. Any other error rolls back
+    and propagates. `undo` runs after a rollback (files stored outside the database);
+    `success` is flashed after the commit.
+    """
+    from app.messages import report
+
+    session = get_session()
+    if begin:
+        begin_writing(session)
+    work = Work()
+    try:
+        yield work
+        session.commit()
+    except DomainError as error:
+        session.rollback()
+        if undo is not None:
+            undo()
+        report(error, form)
+        work.error = error
+        return
+    except BaseException:
+        session.rollback()
+        if undo is not None:
+            undo()
+        raise
+    work.ok = True
+    if success:
+        flash(success, "success")
 
 
 def _close_session(_exc: BaseException | None) -> None:

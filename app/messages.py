@@ -3,7 +3,14 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.council import messages as council_words
+from app.evaluation import messages as evaluation_words
+from app.implementation import messages as implementation_words
 from votes.base import DomainError
+
+# Each context keeps its own words in app/<context>/messages.py; the tables below join them
+# here, explicitly, so a message exists whether or not that context's views were imported.
+_CONTEXT_WORDS = (implementation_words, evaluation_words, council_words)
 
 MESSAGES = {
     "forbidden": _l("You are not allowed to do this."),
@@ -82,6 +89,8 @@ MESSAGES = {
     "reason_required": _l("Give the reason."),
     "title_required": _l("Give a title."),
 }
+for _words in _CONTEXT_WORDS:
+    MESSAGES.update(getattr(_words, "MESSAGES", {}))
 
 
 def apply_to_form(error: DomainError, form) -> bool:
@@ -106,11 +115,16 @@ def done(message: str, target: str):
 
 def refused(error: DomainError, form=None) -> None:
     """Undo what the request wrote and show why: next to its field, or as a message."""
-    from flask import flash
-
     from app.db import get_session
 
     get_session().rollback()
+    report(error, form)
+
+
+def report(error: DomainError, form=None) -> None:
+    """Show a domain error next to its field of `form`, or else as a flashed message."""
+    from flask import flash
+
     if form is None or not apply_to_form(error, form):
         flash(domain_message(error), "error")
 
@@ -129,6 +143,8 @@ NOTIFICATIONS = {
     "hidden_proposal": _l("Your proposal was hidden by a moderator. Reason: %(reason)s"),
     "hidden_comment": _l("Your comment was hidden by a moderator. Reason: %(reason)s"),
 }
+for _words in _CONTEXT_WORDS:
+    NOTIFICATIONS.update(getattr(_words, "NOTIFICATIONS", {}))
 
 
 def notification_text(notification) -> str:
@@ -168,6 +184,8 @@ IMPORT_ERRORS = {
     "not_a_spreadsheet": _l("Not a CSV or XLSX file."),
     "file_too_large": _l("The file is larger than 2 MB."),
 }
+for _words in _CONTEXT_WORDS:
+    IMPORT_ERRORS.update(getattr(_words, "IMPORT_ERRORS", {}))
 
 
 def import_error_text(error) -> str:

@@ -1,9 +1,12 @@
 """Imports every domain model module, so Base.metadata knows all tables (migrations, tests)."""
 
-import proposals.council_models  # noqa: F401
-import proposals.evaluation  # noqa: F401
-import proposals.models  # noqa: F401
-import proposals.projects  # noqa: F401
+import proposals.collection.models  # noqa: F401
+import proposals.council.models  # noqa: F401
+import proposals.cycles.models  # noqa: F401
+import proposals.evaluation.models  # noqa: F401
+import proposals.evaluation.rounds  # noqa: F401
+import proposals.implementation.models  # noqa: F401
+import proposals.shortlist.models  # noqa: F401
 import votes.ballots  # noqa: F401
 import votes.people  # noqa: F401
 from votes.base import Base

@@ -7,12 +7,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.forms import LogoutForm
-from app.ballot_forms import BASE_LABELS, MAJORITY_LABELS, METHOD_LABELS
+from app.ballots.forms import BASE_LABELS, MAJORITY_LABELS, METHOD_LABELS
 from app.charts import figure_json
+from app.council import messages as council_words
 from app.db import get_session
+from app.evaluation import messages as evaluation_words
+from app.implementation import messages as implementation_words
 from app.messages import import_error_text, notification_text
-from app.shortlist_forms import DECLINE_GROUNDS
-from proposals.collection import unread_count
+from app.shortlist.forms import DECLINE_GROUNDS
+from proposals.collection.services import unread_count
 
 STAGE_LABELS = {
     "collection": _l("Proposal collection"),
@@ -123,7 +126,7 @@ def yuan(amount: int | None) -> str:
 
 
 def cycle_ballots(cycle_id: int) -> list:
-    from proposals.adoption import ballots_of_cycle
+    from proposals.shortlist.adoption import ballots_of_cycle
 
     return ballots_of_cycle(get_session(), cycle_id)
 
@@ -171,6 +174,8 @@ def init_app(app: Flask) -> None:
         base_labels=BASE_LABELS,
         majority_labels=MAJORITY_LABELS,
     )
+    for words in (implementation_words, evaluation_words, council_words):
+        app.jinja_env.globals.update(words.JINJA_GLOBALS)
 
     @app.context_processor
     def inject():

@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
-from proposals.models import Proposal, ProposalPhoto
-from proposals.photos import (
+from proposals.collection.models import Proposal, ProposalPhoto
+from proposals.collection.photos import (
     MAX_PHOTO_BYTES,
     MAX_PHOTOS_PER_PROPOSAL,
     PhotoRejected,

@@ -30,12 +30,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 from app import create_app  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
-from proposals.cycles import create_cycle  # noqa: E402
-from proposals.evaluation import EvaluationRound, RatingCount  # noqa: E402
-from proposals.models import Candidate  # noqa: E402
-from proposals.projects import Project  # noqa: E402
-from proposals.satisfaction import Level, RaterKind  # noqa: E402
-from proposals.stages import Stage  # noqa: E402
+from proposals.cycles.services import create_cycle  # noqa: E402
+from proposals.cycles.stages import Stage  # noqa: E402
+from proposals.evaluation.models import EvaluationRound, RatingCount  # noqa: E402
+from proposals.evaluation.satisfaction import Level, RaterKind  # noqa: E402
+from proposals.implementation.models import Project  # noqa: E402
+from proposals.shortlist.models import Candidate  # noqa: E402
 from votes.people import Assembly, Role, User, UserRole, register_user  # noqa: E402
 
 NO_LOGIN = "!"  # not a hash any password matches: benchmark accounts cannot sign in

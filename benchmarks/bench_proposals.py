@@ -27,10 +27,10 @@ from app import create_app  # noqa: E402
 from app.auth.passwords import use_light_parameters  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
-from proposals.cycles import create_cycle  # noqa: E402
-from proposals.models import Category, Channel, Proposal  # noqa: E402
-from proposals.stages import Stage  # noqa: E402
-from proposals.text import search_document  # noqa: E402
+from proposals.collection.models import Category, Channel, Proposal  # noqa: E402
+from proposals.collection.text import search_document  # noqa: E402
+from proposals.cycles.services import create_cycle  # noqa: E402
+from proposals.cycles.stages import Stage  # noqa: E402
 from votes.people import Assembly, Role, register_user  # noqa: E402
 
 SUBJECTS = """老旧小区加装电梯 社区食堂助餐点 背街小巷路灯改造 口袋公园建设 小学课后托管

@@ -12,9 +12,9 @@ from app.db import get_session
 from app.forms import choices
 from app.messages import domain_message
 from app.pagination import paginate
-from proposals.cycles import advance_cycle, create_cycle
-from proposals.models import Cycle
-from proposals.stages import Stage, next_stage
+from proposals.cycles.models import Cycle
+from proposals.cycles.services import advance_cycle, create_cycle
+from proposals.cycles.stages import Stage, next_stage
 from votes.base import DomainError
 from votes.people import Assembly, Membership, Role, User, add_member, find_user
 

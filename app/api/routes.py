@@ -7,11 +7,11 @@ from flask import Response, jsonify, request, url_for
 from app.api import bp
 from app.auth.access import PUBLIC, allow
 from app.db import get_session
-from app.project_support import today
-from proposals import opendata
-from proposals.adoption import cycle_of
-from proposals.models import Cycle
-from proposals.opendata import FIELDS, plain
+from app.implementation.support import today
+from proposals.cycles.models import Cycle
+from proposals.opendata import datasets as opendata
+from proposals.opendata.datasets import FIELDS, plain
+from proposals.shortlist.adoption import cycle_of
 from votes import casting
 from votes.ballots import Ballot
 from votes.closing import COUNTED, ballot_result

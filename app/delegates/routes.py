@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.auth.access import allow
 from app.db import get_session
 from app.delegates import bp
-from proposals.models import Cycle
+from proposals.cycles.models import Cycle
 from votes.ballots import Ballot, VoterRecord
 from votes.people import Membership
 

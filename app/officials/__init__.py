@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("officials", __name__, url_prefix="/official")
 
-from app.officials import ballots, council, evaluation, projects, routes, shortlist  # noqa: E402,F401
+# This audience's own pages, then each context's views hung on this blueprint: a context
+# keeps its forms, messages and views together in app/<context>/ (docs/architecture.md).
+from app.ballots import officials as ballots_views  # noqa: E402,F401
+from app.collection import officials as collection_views  # noqa: E402,F401
+from app.council import officials as council_views  # noqa: E402,F401
+from app.evaluation import officials as evaluation_views  # noqa: E402,F401
+from app.implementation import officials as implementation_views  # noqa: E402,F401
+from app.officials import routes  # noqa: E402,F401
+from app.shortlist import officials as shortlist_views  # noqa: E402,F401

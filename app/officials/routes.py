@@ -1,32 +1,16 @@
-"""The officials' desk: cycles at a glance, entering proposals for residents, import, moderation."""
+"""The officials' desk: every cycle at a glance, with its proposals by status and open reports."""
 
-from datetime import date
 
 from flask import (
-    Response,
-    abort,
-    flash,
-    redirect,
     render_template,
-    request,
-    url_for,
 )
-from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.auth.access import allow, is_safe_next
+from app.auth.access import allow
 from app.db import get_session
-from app.messages import domain_message
 from app.officials import bp
-from app.proposal_forms import ActionForm, HideForm, ImportForm, MergeForm, OnBehalfForm
-from app.residents.routes import draft_from, save_proposal
-from proposals import collection, moderation
-from proposals.importing import MAX_BYTES, parse_import, template_csv
-from proposals.models import Comment, Cycle, ModerationLog, Proposal, Report
-from proposals.queries import similar_proposals
-from votes.base import DomainError
-from votes.people import find_user
+from proposals.collection.models import Proposal, Report
+from proposals.cycles.models import Cycle
 
 
 @bp.route("/")
@@ -44,172 +28,3 @@ def dashboard():
     open_reports = db.scalar(select(func.count(Report.id)).where(Report.resolved_at.is_(None)))
     return render_template("officials/dashboard.html", cycles=cycles, counts=counts,
                            open_reports=open_reports)
-
-
-def _collecting_cycle(cycle_id: int) -> Cycle:
-    cycle = get_session().get(Cycle, cycle_id) or abort(404)
-    if cycle.stage != "collection":
-        flash(_("This cycle is not collecting proposals now."), "error")
-        abort(redirect(url_for("public.cycle", cycle_id=cycle_id)))
-    return cycle
-
-
-@bp.route("/cycles/<int:cycle_id>/enter", methods=["GET", "POST"])
-@allow("official", "delegate")
-def enter(cycle_id: int):
-    """Enter what was heard on a visit, at a liaison station or on the 12345 hotline."""
-    db = get_session()
-    cycle = _collecting_cycle(cycle_id)
-    form = OnBehalfForm()
-    if request.method == "GET":
-        form.district.data = cycle.assembly.area if cycle.assembly.kind == "congress" else ""
-    if form.validate_on_submit():
-        proposer = None
-        if form.proposer_username.data:
-            proposer = find_user(db, form.proposer_username.data)
-            if proposer is None:
-                form.proposer_username.errors = [_("No account has this username.")]
-        if not form.errors:
-            draft = draft_from(form, channel=form.channel.data,
-                               proposer_name=form.proposer_name.data,
-                               proposer_id=proposer.id if proposer else None,
-                               received_on=form.received_on.data)
-            created = save_proposal(db, form, cycle, draft)
-            if created is not None:
-                flash(_("The proposal is entered for %(name)s.", name=created.proposer_name),
-                      "success")
-                return redirect(url_for("public.proposal", proposal_id=created.id))
-    return render_template("officials/enter.html", form=form, cycle=cycle)
-
-
-@bp.route("/import-template.csv")
-@allow("official")
-def import_template():
-    return Response(
-        template_csv().encode("utf-8-sig"), mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=yishi-import-template.csv"},
-    )
-
-
-@bp.route("/cycles/<int:cycle_id>/import", methods=["GET", "POST"])
-@allow("official")
-def import_proposals(cycle_id: int):
-    """Bulk import of hotline or visit records: the whole file is checked before any row is kept."""
-    db = get_session()
-    cycle = _collecting_cycle(cycle_id)
-    form = ImportForm()
-    report = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not upload.filename:
-            form.file.errors = [_("Choose a file to import.")]
-        else:
-            data = upload.stream.read(MAX_BYTES + 1)
-            report = parse_import(data, upload.filename, today=date.today())
-            if report.ok:
-                try:
-                    created = collection.import_rows(db, current_user, cycle, report.rows)
-                except DomainError as error:
-                    db.rollback()
-                    flash(domain_message(error), "error")
-                else:
-                    db.commit()
-                    flash(_("%(n)d proposals imported.", n=len(created)), "success")
-                    return redirect(url_for("public.proposals", cycle=cycle_id))
-    return render_template("officials/import.html", form=form, cycle=cycle, report=report)
-
-
-@bp.route("/moderation")
-@allow("official")
-def moderation_queue():
-    db = get_session()
-    reports = db.scalars(select(Report).where(Report.resolved_at.is_(None))
-                         .order_by(Report.created_at)).all()
-    targets = {}
-    for r in reports:
-        model = Proposal if r.target_type == "proposal" else Comment
-        targets[(r.target_type, r.target_id)] = db.get(model, r.target_id)
-    hidden_proposals = db.scalars(select(Proposal).where(Proposal.hidden.is_(True))
-                                  .order_by(Proposal.id.desc()).limit(50)).all()
-    hidden_comments = db.scalars(select(Comment).where(Comment.hidden.is_(True))
-                                 .order_by(Comment.id.desc()).limit(50)).all()
-    log = db.scalars(select(ModerationLog).order_by(ModerationLog.id.desc()).limit(50)).all()
-    return render_template(
-        "officials/moderation.html", reports=reports, targets=targets,
-        hidden_proposals=hidden_proposals, hidden_comments=hidden_comments, log=log,
-        hide_form=HideForm, action_form=ActionForm(),
-    )
-
-
-def _moderate(action) -> Response:
-    db = get_session()
-    form = HideForm()
-    if not form.validate_on_submit() or not form.target_id.data.isdigit():
-        flash(_("Please give a reason; it is shown to the author."), "error")
-    else:
-        try:
-            action(db, current_user, form.target_type.data, int(form.target_id.data),
-                   form.reason.data)
-        except DomainError as error:
-            db.rollback()
-            flash(domain_message(error), "error")
-        else:
-            db.commit()
-            flash(_("Done; the action is logged."), "success")
-    target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("officials.moderation_queue"))
-
-
-@bp.route("/moderation/hide", methods=["POST"])
-@allow("official")
-def hide():
-    return _moderate(moderation.hide)
-
-
-@bp.route("/moderation/unhide", methods=["POST"])
-@allow("official")
-def unhide():
-    return _moderate(moderation.unhide)
-
-
-@bp.route("/moderation/reports/<int:report_id>/dismiss", methods=["POST"])
-@allow("official")
-def dismiss(report_id: int):
-    db = get_session()
-    if ActionForm().validate_on_submit():
-        try:
-            moderation.dismiss(db, current_user, report_id)
-        except DomainError as error:
-            db.rollback()
-            flash(domain_message(error), "error")
-        else:
-            db.commit()
-            flash(_("Report dismissed; the action is logged."), "success")
-    return redirect(url_for("officials.moderation_queue"))
-
-
-@bp.route("/proposals/<int:proposal_id>/merge", methods=["GET", "POST"])
-@allow("official")
-def merge(proposal_id: int):
-    """Fold a duplicate into another proposal; its supporters and followers come along."""
-    db = get_session()
-    source = db.get(Proposal, proposal_id) or abort(404)
-    form = MergeForm()
-    if form.validate_on_submit():
-        target = db.get(Proposal, form.target_id.data)
-        if target is None:
-            form.target_id.errors = [_("There is no proposal with this number.")]
-        else:
-            try:
-                moderation.merge(db, current_user, source, target, form.reason.data)
-            except DomainError as error:
-                db.rollback()
-                flash(domain_message(error), "error")
-            else:
-                db.commit()
-                flash(_("Merged into “%(title)s”.", title=target.title), "success")
-                return redirect(url_for("public.proposal", proposal_id=target.id))
-    candidates = similar_proposals(db, source.title, cycle_id=source.cycle_id,
-                                   exclude_id=source.id, limit=8, threshold=0.2)
-    return render_template("officials/merge.html", source=source, form=form,
-                           candidates=candidates)

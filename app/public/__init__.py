@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import ballots, council, evaluation, projects, proposals, routes, shortlist  # noqa: E402,F401
+# This audience's own pages, then each context's views hung on this blueprint: a context
+# keeps its forms, messages and views together in app/<context>/ (docs/architecture.md).
+from app.ballots import public as ballots_views  # noqa: E402,F401
+from app.collection import public as collection_views  # noqa: E402,F401
+from app.council import public as council_views  # noqa: E402,F401
+from app.evaluation import public as evaluation_views  # noqa: E402,F401
+from app.implementation import public as implementation_views  # noqa: E402,F401
+from app.public import routes  # noqa: E402,F401
+from app.shortlist import public as shortlist_views  # noqa: E402,F401

@@ -8,9 +8,10 @@ from app.auth.access import PUBLIC, allow, is_safe_next
 from app.db import get_session
 from app.pagination import paginate
 from app.public import bp
-from proposals.adoption import ballots_of_cycle
-from proposals.models import Cycle, Proposal
-from proposals.stages import ORDER
+from proposals.collection.models import Proposal
+from proposals.cycles.models import Cycle
+from proposals.cycles.stages import ORDER
+from proposals.shortlist.adoption import ballots_of_cycle
 from votes.people import Assembly, Membership, User
 
 

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("residents", __name__, url_prefix="/resident")
 
-from app.residents import council, evaluation, routes  # noqa: E402,F401
+# This audience's own pages, then each context's views hung on this blueprint: a context
+# keeps its forms, messages and views together in app/<context>/ (docs/architecture.md).
+from app.collection import residents as collection_views  # noqa: E402,F401
+from app.council import residents as council_views  # noqa: E402,F401
+from app.evaluation import residents as evaluation_views  # noqa: E402,F401
+from app.residents import routes  # noqa: E402,F401

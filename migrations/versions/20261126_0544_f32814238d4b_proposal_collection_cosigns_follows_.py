@@ -176,7 +176,7 @@ def drop_search_index() -> None:
 
 
 def _backfill_search_text() -> None:
-    from proposals.text import search_document
+    from proposals.collection.text import search_document
 
     proposals = sa.table('proposals', sa.column('id', sa.Integer), sa.column('title', sa.String),
                          sa.column('description', sa.Text), sa.column('search_text', sa.Text))

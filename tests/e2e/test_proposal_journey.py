@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from app.auth.passwords import hash_password
 from app.db import get_session
-from proposals.collection import ProposalDraft, submit_proposal
-from proposals.cycles import create_cycle
-from proposals.stages import Stage
+from proposals.collection.services import ProposalDraft, submit_proposal
+from proposals.cycles.services import create_cycle
+from proposals.cycles.stages import Stage
 from votes.people import Assembly, Role, register_user
 
 pytestmark = pytest.mark.e2e

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from proposals import council as councils
-from proposals.council_loop import add_action_item
-from proposals.council_meetings import (
+from proposals.council import services as councils
+from proposals.council.loop import add_action_item
+from proposals.council.meetings import (
     add_to_agenda,
     close_motion,
     plan_meeting,
     put_motion,
     record_attendance,
 )
-from proposals.council_topics import raise_topic
+from proposals.council.topics import raise_topic
 from votes.casting import cast_ballot
 from votes.people import Assembly, Role, add_member
 

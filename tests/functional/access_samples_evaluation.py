@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from proposals import evaluation
-from proposals.projects import Project
+from proposals.evaluation import rounds as evaluation
+from proposals.implementation.models import Project
 
 
 def add_samples(db, base) -> dict:

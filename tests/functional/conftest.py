@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from proposals.collection import ProposalDraft, submit_proposal
-from proposals.cycles import create_cycle
-from proposals.stages import Stage
+from proposals.collection.services import ProposalDraft, submit_proposal
+from proposals.cycles.services import create_cycle
+from proposals.cycles.stages import Stage
 from votes.people import Role
 
 DATES = {s: date(2027, 1 + 2 * i, 1) for i, s in enumerate(Stage)}

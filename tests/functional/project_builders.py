@@ -8,11 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from proposals import implementation, shortlist
-from proposals.collection import follow
-from proposals.cycles import advance_cycle
-from proposals.implementation import MilestoneDraft
-from proposals.shortlist import CandidateDraft
+from proposals.collection.services import follow
+from proposals.cycles.services import advance_cycle
+from proposals.implementation import services as implementation
+from proposals.implementation.services import MilestoneDraft
+from proposals.shortlist import services as shortlist
+from proposals.shortlist.services import CandidateDraft
 from votes.people import Role, add_member
 
 __all__ = ["UNIT", "adopted", "clock", "delegate_seat", "other_official", "project",

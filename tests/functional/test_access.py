@@ -14,12 +14,12 @@ import pytest
 from flask import url_for
 
 from app.auth.access import PUBLIC, ROLES, SIGNED_IN, access_rule
-from proposals.collection import ProposalDraft, submit_proposal
-from proposals.cycles import create_cycle
-from proposals.models import Candidate
-from proposals.moderation import report
-from proposals.projects import Escalation, FollowUp, Inspection, Project
-from proposals.stages import Stage
+from proposals.collection.moderation import report
+from proposals.collection.services import ProposalDraft, submit_proposal
+from proposals.cycles.services import create_cycle
+from proposals.cycles.stages import Stage
+from proposals.implementation.models import Escalation, FollowUp, Inspection, Project
+from proposals.shortlist.models import Candidate
 from votes.casting import create_ballot
 from votes.people import Role
 from votes.rules import BallotRules

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from proposals import shortlist
-from proposals.cycles import advance_cycle
-from proposals.models import Candidate, Notification, Proposal
+from proposals.collection.models import Notification, Proposal
+from proposals.cycles.services import advance_cycle
+from proposals.shortlist import services as shortlist
+from proposals.shortlist.models import Candidate
 from votes.ballots import Ballot, CastBallot
 from votes.people import Role, add_member
 

@@ -3,7 +3,8 @@
 from sqlalchemy import func, select
 
 from app.auth.passwords import verify_password
-from proposals.models import Cycle, Proposal
+from proposals.collection.models import Proposal
+from proposals.cycles.models import Cycle
 from votes.people import User, find_user
 
 

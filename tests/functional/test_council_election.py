@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from proposals import council as councils
+from proposals.council import services as councils
 from tests.functional.access_samples_council import COMMUNITY, seat_council
 from votes import casting, closing, ledger
 from votes.ballots import BallotRosterEntry

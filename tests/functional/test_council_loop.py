@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from proposals.council_models import (
+from proposals.collection.models import Notification
+from proposals.council.models import (
     ActionItem,
     AgendaItem,
     Meeting,
@@ -19,7 +20,6 @@ from proposals.council_models import (
     Topic,
     TopicRating,
 )
-from proposals.models import Notification
 from tests.functional.access_samples_council import COMMUNITY, seat_council
 from votes.ballots import Ballot, BallotRosterEntry, VoterRecord
 from votes.people import Membership, Role, roster

@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from proposals import council_loop as loop
-from proposals import council_meetings as meetings
-from proposals.council_models import MinutesRevision, Topic, TopicLog
-from proposals.council_topics import raise_topic
+from proposals.council import loop, meetings
+from proposals.council.models import MinutesRevision, Topic, TopicLog
+from proposals.council.topics import raise_topic
 from tests.functional.access_samples_council import seat_council
 from votes.ballots import BallotRosterEntry
 from votes.base import DomainError

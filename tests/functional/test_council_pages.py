@@ -12,14 +12,14 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 import app.models
-from app import demo
 from app.auth import passwords
-from app.demo_council import TOPICS, seed_council
-from app.demo_projects import DEMO_TODAY
-from proposals import council_meetings as meetings
-from proposals.council_ledger import council_satisfaction, csv_bytes, ledger
-from proposals.council_models import Council, Meeting, Topic
-from proposals.council_topics import raise_topic
+from app.demo import seed as demo
+from app.demo.council import TOPICS, seed_council
+from app.demo.projects import DEMO_TODAY
+from proposals.council import meetings
+from proposals.council.ledger import council_satisfaction, csv_bytes, ledger
+from proposals.council.models import Council, Meeting, Topic
+from proposals.council.topics import raise_topic
 from tests.functional.access_samples_council import seat_council
 from votes.ballots import Ballot
 from votes.bulletin import verify_ballot

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from proposals.cycles import advance_cycle, create_cycle
-from proposals.models import Cycle, StageTransition
-from proposals.stages import ORDER, Stage
+from proposals.cycles.models import Cycle, StageTransition
+from proposals.cycles.services import advance_cycle, create_cycle
+from proposals.cycles.stages import ORDER, Stage
 from votes.base import DomainError
 from votes.people import Role
 

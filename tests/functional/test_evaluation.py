@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from proposals import evaluation, implementation, rating
-from proposals.cycles import advance_cycle
-from proposals.evaluation import EvaluationLog, EvaluationRound, Rating
-from proposals.models import Notification
-from proposals.satisfaction import Counts, RaterKind
+from proposals.collection.models import Notification
+from proposals.cycles.services import advance_cycle
+from proposals.evaluation import rating
+from proposals.evaluation import rounds as evaluation
+from proposals.evaluation.models import EvaluationLog, EvaluationRound, Rating
+from proposals.evaluation.satisfaction import Counts, RaterKind
+from proposals.implementation import services as implementation
 from tests.functional.test_evaluation_builders import *  # noqa: F403
 from tests.functional.test_evaluation_builders import DAY, rate_all
 from votes.base import DomainError

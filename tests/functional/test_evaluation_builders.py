@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
-from proposals import implementation, rating
-from proposals.cycles import advance_cycle
-from proposals.evaluation import latest_round
+from proposals.cycles.services import advance_cycle
+from proposals.evaluation import rating
+from proposals.evaluation.rounds import latest_round
+from proposals.implementation import services as implementation
 from tests.functional import project_builders
 from tests.functional.project_builders import *  # noqa: F403
 from votes.casting import create_ballot, open_ballot

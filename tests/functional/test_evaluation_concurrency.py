@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from app.db import make_engine
 from app.migrate import upgrade
-from proposals import evaluation, rating
-from proposals.cycles import create_cycle
-from proposals.evaluation import Rating
-from proposals.models import Candidate
-from proposals.projects import Project
-from proposals.satisfaction import RaterKind
-from proposals.stages import Stage
+from proposals.cycles.services import create_cycle
+from proposals.cycles.stages import Stage
+from proposals.evaluation import rating
+from proposals.evaluation import rounds as evaluation
+from proposals.evaluation.models import Rating
+from proposals.evaluation.satisfaction import RaterKind
+from proposals.implementation.models import Project
+from proposals.shortlist.models import Candidate
 from votes.casting import begin_write
 from votes.people import Assembly, Role, User, register_user
 

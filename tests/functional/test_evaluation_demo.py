@@ -7,14 +7,14 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 import app.models
-from app import demo
 from app.auth import passwords
-from app.demo_evaluation import seed_evaluation
-from app.demo_projects import DEMO_TODAY
-from proposals import opendata
-from proposals.evaluation import Rating, RatingCount, RectificationReport
-from proposals.models import Cycle
-from proposals.projects import Project
+from app.demo import seed as demo
+from app.demo.evaluation import seed_evaluation
+from app.demo.projects import DEMO_TODAY
+from proposals.cycles.models import Cycle
+from proposals.evaluation.models import Rating, RatingCount, RectificationReport
+from proposals.implementation.models import Project
+from proposals.opendata import datasets as opendata
 
 
 @pytest.fixture(scope="module")

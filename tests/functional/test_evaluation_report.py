@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 
-from proposals import evaluation
+from proposals.evaluation import rounds as evaluation
 from tests.functional.test_evaluation_builders import *  # noqa: F403
 from tests.functional.test_evaluation_builders import rate_all
 

@@ -7,11 +7,12 @@ import json
 import pytest
 from sqlalchemy import select
 
-from app.evaluation_messages import FIELD_DESCRIPTIONS
-from proposals import collection, evaluation
-from proposals.collection import ProposalDraft
-from proposals.models import Proposal
-from proposals.opendata import FIELDS, PUBLIC_DATASETS
+from app.evaluation.messages import FIELD_DESCRIPTIONS
+from proposals.collection import services as collection
+from proposals.collection.models import Proposal
+from proposals.collection.services import ProposalDraft
+from proposals.evaluation import rounds as evaluation
+from proposals.opendata.datasets import FIELDS, PUBLIC_DATASETS
 from tests.functional.test_evaluation_builders import *  # noqa: F403
 from tests.functional.test_evaluation_builders import rate_all
 from votes.people import Role
@@ -196,7 +197,7 @@ def test_the_forms_ask_and_default_to_unnamed(client, db, login, cycle, resident
 
 
 def test_imported_callers_are_never_named(db, cycle, official):
-    from proposals.importing import parse_import
+    from proposals.collection.importing import parse_import
 
     sample = ("标题,描述,类别,街道,社区,渠道,反映人\n"
               "路灯不亮,晚上看不见,公共安全,长江街道,和平社区,12345热线,来电人甲\n")

@@ -6,9 +6,17 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from proposals import implementation, supervision
-from proposals.models import Candidate, Notification
-from proposals.projects import Escalation, FollowUp, Inspection, ProgressReport, Project
+from proposals.collection.models import Notification
+from proposals.implementation import services as implementation
+from proposals.implementation import supervision
+from proposals.implementation.models import (
+    Escalation,
+    FollowUp,
+    Inspection,
+    ProgressReport,
+    Project,
+)
+from proposals.shortlist.models import Candidate
 from tests.functional.project_builders import *  # noqa: F403
 from votes.base import DomainError
 from votes.people import Role

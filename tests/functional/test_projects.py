@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from proposals import implementation
-from proposals.implementation import MilestoneDraft
-from proposals.projects import Milestone, ProgressReport, Project
+from proposals.implementation import services as implementation
+from proposals.implementation.models import Milestone, ProgressReport, Project
+from proposals.implementation.services import MilestoneDraft
 from tests.functional.project_builders import *  # noqa: F403
 from votes.base import DomainError
 from votes.people import Role
@@ -198,7 +198,7 @@ def test_status_and_traffic_light_follow_the_dates_with_a_fixed_clock(
 def test_completion_and_reports_reach_the_residents_behind_the_project(
     db, unit_official, project, adopted
 ):
-    from proposals.models import Notification
+    from proposals.collection.models import Notification
 
     report(db, unit_official, project, date(2027, 7, 25), milestone=1)
     for n in (2, 3):

@@ -6,8 +6,8 @@ import json
 import openpyxl
 from sqlalchemy import func, select
 
-from proposals.collection import cosign
-from proposals.models import Proposal
+from proposals.collection.models import Proposal
+from proposals.collection.services import cosign
 from votes.people import Role
 
 
@@ -33,7 +33,7 @@ def test_filters_and_sorting(client, db, make_user, resident, official, propose)
     lift = propose(resident, title="老旧小区加装电梯", category="housing", community="和平社区")
     canteen = propose(resident, title="社区食堂建设", category="elderly_care",
                       community="幸福社区")
-    from proposals.collection import ProposalDraft, submit_proposal
+    from proposals.collection.services import ProposalDraft, submit_proposal
 
     submit_proposal(db, official, lift.cycle, ProposalDraft(
         title="路灯维修", description="路灯坏了。", category="public_safety", district="测试区",
@@ -151,7 +151,7 @@ def test_hot_topics_show_charts_and_the_same_numbers_in_tables(client, resident,
 
 
 def test_frequent_terms_leave_out_place_names(db, resident, propose, cycle):
-    from proposals.insights import frequent_terms
+    from proposals.collection.insights import frequent_terms
 
     for community in ("和平社区", "幸福社区", "光明社区"):
         propose(resident, title=f"{community}加装电梯", community=community)

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from proposals.collection import add_comment, cosign, follow
-from proposals.models import Comment, Cosign, ModerationLog, Notification, Report
+from proposals.collection.models import Comment, Cosign, ModerationLog, Notification, Report
+from proposals.collection.services import add_comment, cosign, follow
 from votes.people import Role
 
 

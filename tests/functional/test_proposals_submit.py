@@ -5,8 +5,8 @@ import zlib
 
 from sqlalchemy import func, select
 
-from proposals.models import Follow, Proposal, ProposalPhoto
-from proposals.photos import MAX_PHOTO_BYTES
+from proposals.collection.models import Follow, Proposal, ProposalPhoto
+from proposals.collection.photos import MAX_PHOTO_BYTES
 from tests.functional.conftest import DATES  # noqa: F401
 
 
@@ -122,7 +122,7 @@ def test_a_disguised_or_oversized_photo_is_refused_and_nothing_is_kept(
 
 
 def test_nothing_can_be_proposed_outside_collection(client, db, login, resident, cycle, admin):
-    from proposals.cycles import advance_cycle
+    from proposals.cycles.services import advance_cycle
 
     advance_cycle(db, cycle, admin, "shortlist")
     db.commit()

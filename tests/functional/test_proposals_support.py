@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from proposals.collection import cosign
-from proposals.cycles import advance_cycle
-from proposals.models import Comment, Cosign, Follow, Notification
+from proposals.collection.models import Comment, Cosign, Follow, Notification
+from proposals.collection.services import cosign
+from proposals.cycles.services import advance_cycle
 from votes.base import DomainError
 from votes.people import Role
 

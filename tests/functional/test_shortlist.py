@@ -4,10 +4,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from proposals import shortlist
-from proposals.collection import cosign, follow
-from proposals.cycles import advance_cycle
-from proposals.models import Candidate, CandidateSource, Notification, ShortlistAmendment
+from proposals.collection.models import Notification
+from proposals.collection.services import cosign, follow
+from proposals.cycles.services import advance_cycle
+from proposals.shortlist import services as shortlist
+from proposals.shortlist.models import Candidate, CandidateSource, ShortlistAmendment
 from votes.base import DomainError
 from votes.people import Role
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from proposals.budget import budget_view
+from proposals.shortlist.budget import budget_view
 
 
 def test_a_healthy_competitive_shortlist_has_no_warnings():

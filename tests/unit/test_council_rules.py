@@ -5,7 +5,7 @@ from itertools import product
 
 import pytest
 
-from proposals.council_rules import (
+from proposals.council.rules import (
     LOOP_STEPS,
     OPEN_STATES,
     SCHEDULABLE,

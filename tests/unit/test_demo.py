@@ -9,10 +9,11 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 import app.models
-from app import demo
 from app.auth import passwords
-from proposals.models import Category, Channel, Cycle, Proposal, ProposalStatus, StageTransition
-from proposals.stages import ORDER, Stage
+from app.demo import seed as demo
+from proposals.collection.models import Category, Channel, Proposal, ProposalStatus
+from proposals.cycles.models import Cycle, StageTransition
+from proposals.cycles.stages import ORDER, Stage
 from votes.people import Assembly, AssemblyKind, Role, User, find_user, roster
 
 PASSWORD = "demo-pass-2027"
@@ -193,7 +194,7 @@ def test_deterministic_and_hashes_once(monkeypatch):
 
 
 def test_cycles_from_the_ballot_on_have_a_submitted_shortlist(seeded):
-    from proposals.models import Candidate, CandidateSource
+    from proposals.shortlist.models import Candidate, CandidateSource
 
     session, _ = seeded
     for cycle in session.scalars(select(Cycle)):
@@ -210,8 +211,8 @@ def test_cycles_from_the_ballot_on_have_a_submitted_shortlist(seeded):
 
 
 def test_demo_ballots_count_to_the_demo_outcome_and_verify(seeded):
-    from proposals.adoption import adopted_option_ids, ballots_of_cycle
-    from proposals.models import Candidate
+    from proposals.shortlist.adoption import adopted_option_ids, ballots_of_cycle
+    from proposals.shortlist.models import Candidate
     from votes.bulletin import verify_ballot
 
     session, _ = seeded

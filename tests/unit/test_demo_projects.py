@@ -9,11 +9,18 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 import app.models
-from app import demo
 from app.auth import passwords
-from app.demo_projects import DEMO_TODAY, seed_projects
-from proposals import implementation, supervision
-from proposals.projects import Escalation, FollowUp, Inspection, ProgressReport, Project
+from app.demo import seed as demo
+from app.demo.projects import DEMO_TODAY, seed_projects
+from proposals.implementation import services as implementation
+from proposals.implementation import supervision
+from proposals.implementation.models import (
+    Escalation,
+    FollowUp,
+    Inspection,
+    ProgressReport,
+    Project,
+)
 from votes.people import find_user
 
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from proposals.progress import (
+from proposals.implementation.progress import (
     Grounds,
     Light,
     Status,

@@ -5,7 +5,7 @@ from itertools import product
 
 import pytest
 
-from proposals.satisfaction import (
+from proposals.evaluation.satisfaction import (
     DEFAULT_BAR,
     Counts,
     RaterKind,

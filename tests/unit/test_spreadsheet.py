@@ -2,7 +2,7 @@
 
 import pytest
 
-from proposals.spreadsheet import safe_cell
+from proposals.sheets import safe_cell
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from proposals.stages import ORDER, Move, Stage, StageRefused, next_stage, plan_move
+from proposals.cycles.stages import ORDER, Move, Stage, StageRefused, next_stage, plan_move
 
 
 def test_stages_run_in_the_documented_order():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from proposals.importing import (
+from proposals.collection.importing import (
     CATEGORY_LABELS,
     COLUMNS,
     MAX_BYTES,
@@ -20,7 +20,7 @@ from proposals.importing import (
     parse_import,
     template_csv,
 )
-from proposals.models import Category
+from proposals.collection.models import Category
 
 TODAY = date(2025, 4, 1)
 SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "samples" / "hotline_import.csv"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from proposals import photos
-from proposals.photos import (
+from proposals.collection import photos
+from proposals.collection.photos import (
     ALLOWED,
     MAX_PHOTO_BYTES,
     PhotoRejected,

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from proposals.progress_import import (
+from proposals.implementation.progress_import import (
     MilestoneInfo,
     ProgressRow,
     ProjectInfo,

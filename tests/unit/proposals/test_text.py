@@ -8,8 +8,8 @@ import sys
 import jieba
 import pytest
 
-from proposals import text
-from proposals.text import (
+from proposals.collection import text
+from proposals.collection.text import (
     DOMAIN_WORDS,
     fts5_match_expression,
     search_document,
@@ -373,7 +373,7 @@ def test_top_terms_deterministic_ties():
 
 
 def test_match_any_joins_with_or():
-    from proposals.text import fts5_match_expression, tsquery_expression
+    from proposals.collection.text import fts5_match_expression, tsquery_expression
 
     assert fts5_match_expression(["电梯", "加装"], match_any=True) == '"电梯" OR "加装"'
     assert tsquery_expression(["电梯", "加装"], match_any=True) == "'电梯' | '加装'"

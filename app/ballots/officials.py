@@ -1,0 +1,227 @@
+"""The officials' ballot desk: create from the shortlist, open, attendance, close, publish."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.access import allow
+from app.ballots.forms import BallotRulesForm, ReasonForm
+from app.collection.forms import ActionForm
+from app.db import begin_writing, get_session
+from app.messages import domain_message
+from app.officials import bp
+from proposals.cycles.models import Cycle
+from proposals.shortlist import services as shortlist
+from proposals.shortlist.adoption import apply_outcome, ballots_of_cycle
+from votes import casting, closing
+from votes.ballots import Ballot, BallotResolution, BallotRosterEntry
+from votes.base import DomainError
+from votes.rules import BallotRules
+
+
+def _turnout(db, ballot: Ballot) -> tuple[int, int]:
+    return (0, 0) if ballot.status == "draft" else casting.turnout(db, ballot)
+
+
+def _ballot(ballot_id: int) -> Ballot:
+    return get_session().get(Ballot, ballot_id) or abort(404)
+
+
+def _act(ballot_id: int, action, done: str):
+    """Run one write service in a fresh transaction, commit once, say what happened."""
+    db = get_session()
+    if not ActionForm().validate_on_submit():
+        flash(_("The request was incomplete; nothing changed."), "error")
+        return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+    begin_writing(db)
+    try:
+        action(db, _ballot(ballot_id))
+    except DomainError as error:
+        db.rollback()
+        flash(domain_message(error), "error")
+    else:
+        db.commit()
+        flash(done, "success")
+    return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+
+
+@bp.route("/cycles/<int:cycle_id>/ballot/new", methods=["GET", "POST"])
+@allow("official")
+def new_ballot(cycle_id: int):
+    """Put the submitted shortlist to the assembly's vote, with rules fixed at opening."""
+    db = get_session()
+    cycle = db.get(Cycle, cycle_id) or abort(404)
+    existing = ballots_of_cycle(db, cycle_id)
+    if existing:
+        return redirect(url_for("officials.ballot_desk", ballot_id=existing[0].id))
+    if cycle.stage != "ballot" or cycle.shortlist_submitted_at is None:
+        flash(_("A ballot needs a submitted shortlist and the cycle in its ballot stage."),
+              "error")
+        return redirect(url_for("public.cycle", cycle_id=cycle_id))
+    form = BallotRulesForm()
+    if request.method == "GET":
+        form.title.data = _("%(cycle)s: delegates' ballot", cycle=cycle.title)
+        form.seats.data, form.budget_cap.data = cycle.seats, cycle.budget
+    candidates = shortlist.candidates(db, cycle_id, include_withdrawn=False)
+    if form.validate_on_submit():
+        num, den = (int(x) for x in form.quorum.data.split("/"))
+        rules = BallotRules(
+            method=form.method.data, threshold_base=form.threshold_base.data,
+            majority=form.majority.data, seats=form.seats.data,
+            budget_cap=form.budget_cap.data or None, max_selections=form.max_selections.data,
+            quorum_num=num, quorum_den=den, secret=not form.roll_call.data)
+        try:
+            rules.validate()
+        except ValueError:
+            form.method.errors = [_("These rules do not fit together; check the method and "
+                                    "the majority base.")]
+        else:
+            options = [{"ref_id": c.id, "title": c.title, "cost": c.estimated_cost,
+                        "unit": c.responsible_unit, "description": c.description}
+                       for c in candidates]
+            begin_writing(db)
+            try:
+                ballot = casting.create_ballot(db, current_user, cycle.assembly, "cycle",
+                                               cycle.id, form.title.data, rules, options)
+            except DomainError as error:
+                db.rollback()
+                flash(domain_message(error), "error")
+            else:
+                db.commit()
+                flash(_("Ballot created. Check it, then open it."), "success")
+                return redirect(url_for("officials.ballot_desk", ballot_id=ballot.id))
+    return render_template("officials/ballot_new.html", form=form, cycle=cycle,
+                           candidates=candidates)
+
+
+@bp.route("/ballots/<int:ballot_id>")
+@allow("official")
+def ballot_desk(ballot_id: int):
+    db = get_session()
+    ballot = _ballot(ballot_id)
+    roster = db.scalars(select(BallotRosterEntry).where(BallotRosterEntry.ballot_id == ballot_id)
+                        .order_by(BallotRosterEntry.user_id)).all()
+    result = closing.ballot_result(db, ballot) if ballot.status in ("closed", "published") \
+        else None
+    resolution = db.scalar(select(BallotResolution).where(
+        BallotResolution.ballot_id == ballot_id))
+    return render_template(
+        "officials/ballot.html", ballot=ballot, roster=roster, result=result,
+        resolution=resolution, turnout=_turnout(db, ballot), form=ActionForm(),
+        reason_form=ReasonForm(), rules=ballot.rules,
+        options={o.id: o for o in ballot.options},
+    )
+
+
+@bp.route("/ballots/<int:ballot_id>/open", methods=["POST"])
+@allow("official")
+def open_ballot(ballot_id: int):
+    return _act(ballot_id, lambda db, b: casting.open_ballot(db, current_user, b),
+                _("The ballot is open. Show the check-in code in the hall."))
+
+
+@bp.route("/ballots/<int:ballot_id>/check-in/<int:user_id>", methods=["POST"])
+@allow("official")
+def check_in(ballot_id: int, user_id: int):
+    from votes.people import User
+
+    delegate = get_session().get(User, user_id) or abort(404)
+    return _act(ballot_id, lambda db, b: casting.check_in(db, current_user, b, delegate=delegate),
+                _("%(name)s is checked in.", name=delegate.display_name))
+
+
+@bp.route("/ballots/<int:ballot_id>/close", methods=["POST"])
+@allow("official")
+def close_ballot(ballot_id: int):
+    return _act(ballot_id, lambda db, b: closing.close_ballot(db, current_user, b),
+                _("The ballot is closed and counted."))
+
+
+def _publish(db, ballot):
+    closing.publish_ballot(db, current_user, ballot)
+    apply_outcome(db, current_user, ballot)
+
+
+@bp.route("/ballots/<int:ballot_id>/publish", methods=["POST"])
+@allow("official")
+def publish_ballot(ballot_id: int):
+    return _act(ballot_id, _publish,
+                _("The result and bulletin are published; adopted proposals are marked."))
+
+
+@bp.route("/ballots/<int:ballot_id>/paper", methods=["GET", "POST"])
+@allow("official")
+def paper_totals(ballot_id: int):
+    """Counted totals of a paper ballot, checked against the roster."""
+    db = get_session()
+    ballot = _ballot(ballot_id)
+    form = ActionForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        def number(name: str) -> int | None:
+            value = request.form.get(name, "").strip()
+            return int(value) if value.isdigit() else None
+
+        totals = {}
+        for option in ballot.options:
+            marks = [number(f"{kind}-{option.id}") for kind in ("yes", "no", "abstain")]
+            if None in marks:
+                errors.append(_("Enter whole numbers for “%(title)s”.", title=option.title))
+            totals[option.id] = tuple(m or 0 for m in marks)
+        cast, present = number("ballots_cast"), number("present")
+        if cast is None or present is None:
+            errors.append(_("Enter the number of ballots cast and of delegates present."))
+        if not errors:
+            begin_writing(db)
+            try:
+                closing.enter_paper_totals(db, current_user, ballot, totals, ballots_cast=cast,
+                                           present=present)
+            except DomainError as error:
+                db.rollback()
+                errors.append(domain_message(error))
+            else:
+                db.commit()
+                flash(_("The paper count is recorded and the ballot closed."), "success")
+                return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+    return render_template("officials/ballot_paper.html", ballot=_ballot(ballot_id), form=form,
+                           errors=errors, values=request.form)
+
+
+@bp.route("/ballots/<int:ballot_id>/resolve", methods=["POST"])
+@allow("official")
+def resolve_tie(ballot_id: int):
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Give the lawful reason for the resolution."), "error")
+        return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+    adopt = [int(v) for v in request.form.getlist("adopt") if v.isdigit()]
+
+    def resolve(db, ballot):
+        closing.resolve_tie(db, current_user, ballot, adopt, form.reason.data)
+        if ballot.published_at is not None:
+            apply_outcome(db, current_user, ballot)
+
+    return _act(ballot_id, resolve, _("The resolution is recorded in the ledger."))
+
+
+@bp.route("/ballots/<int:ballot_id>/runoff", methods=["POST"])
+@allow("official")
+def runoff(ballot_id: int):
+    db = get_session()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    begin_writing(db)
+    try:
+        created = closing.start_runoff(db, current_user, _ballot(ballot_id),
+                                       reason=_("Tie at the cut-off: run-off among the tied "
+                                                "candidates."))
+    except DomainError as error:
+        db.rollback()
+        flash(domain_message(error), "error")
+        return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+    db.commit()
+    flash(_("A run-off ballot is drafted among the tied candidates."), "success")
+    return redirect(url_for("officials.ballot_desk", ballot_id=created.id))

@@ -1,0 +1,103 @@
+"""Public ballot pages: turnout while open; after closing the result, chart and downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import charts
+from app.auth.access import PUBLIC, allow
+from app.ballots.forms import TrackerForm
+from app.db import get_session
+from app.public import bp
+from proposals.sheets import safe_cell
+from votes import casting, closing
+from votes.ballots import Ballot, RollCallVote
+from votes.base import DomainError
+from votes.bulletin import find_by_tracker, published_bulletin
+from votes.people import User
+
+
+def _ballot(ballot_id: int) -> Ballot:
+    found = get_session().get(Ballot, ballot_id)
+    if found is None or found.status == "draft":
+        abort(404)
+    return found
+
+
+def result_chart(ballot: Ballot, result: dict) -> dict:
+    names = {o.id: o.title for o in ballot.options}
+    rows = result["rows"]
+    needed = {row["needed"] for row in rows}
+    # One threshold line when every candidate is measured against the same base.
+    line = needed.pop() if len(needed) == 1 and None not in needed else None
+    return charts.bar_chart(
+        [names[row["id"]] for row in rows], [row["yes"] for row in rows],
+        title=_("Yes votes per candidate"), y_title=_("Yes votes"),
+        threshold=line, threshold_label=_("Needed to pass: %(n)s", n=line) if line else "")
+
+
+@bp.route("/ballots/<int:ballot_id>")
+@allow(PUBLIC)
+def ballot_result(ballot_id: int):
+    db = get_session()
+    ballot = _ballot(ballot_id)
+    result = figure = roll_call = None
+    if ballot.status in ("closed", "published"):
+        result = closing.ballot_result(db, ballot)
+        figure = result_chart(ballot, result)
+        if not ballot.rules.secret:
+            roll_call = db.execute(
+                select(User.display_name, RollCallVote.choices)
+                .join(User, User.id == RollCallVote.user_id)
+                .where(RollCallVote.ballot_id == ballot_id).order_by(User.display_name)).all()
+    tracker_form = TrackerForm(request.args)
+    found = None
+    if ballot.status == "published" and request.args.get("tracker"):
+        found = find_by_tracker(db, ballot_id, request.args["tracker"]) or False
+    return render_template(
+        "public/ballot.html", ballot=ballot, result=result, figure=figure,
+        turnout=casting.turnout(db, ballot), rules=ballot.rules,
+        options={o.id: o for o in ballot.options}, roll_call=roll_call,
+        tracker_form=tracker_form, found=found, decode=casting.decode_choices,
+    )
+
+
+@bp.route("/ballots/<int:ballot_id>/bulletin.json")
+@allow(PUBLIC)
+def bulletin(ballot_id: int):
+    db = get_session()
+    _ballot(ballot_id)
+    try:
+        text = published_bulletin(db, ballot_id)
+    except DomainError:
+        abort(404)
+    return Response(text.encode("utf-8"), mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=ballot-{ballot_id}-bulletin.json"})
+
+
+@bp.route("/ballots/<int:ballot_id>/results.csv")
+@allow(PUBLIC)
+def results_csv(ballot_id: int):
+    db = get_session()
+    ballot = _ballot(ballot_id)
+    try:
+        result = closing.ballot_result(db, ballot)
+    except DomainError:
+        abort(404)
+    names = {o.id: o for o in ballot.options}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["option_id", "title", "cost", "yes", "no", "abstain", "base", "needed",
+                     "passed", "status", "rank"])
+    for row in result["rows"]:
+        writer.writerow([row["id"], safe_cell(names[row["id"]].title), row["cost"], row["yes"],
+                         row["no"],
+                         row["abstain"], row["base"], row["needed"], row["passed"],
+                         row["status"], row["rank"]])
+    return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=ballot-{ballot_id}-results.csv"})

@@ -1,0 +1,159 @@
+"""The officials' evaluation desk: open and close rounds, the bar, and rectification (整改)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.access import allow
+from app.collection.forms import ActionForm
+from app.db import get_session
+from app.evaluation.forms import BarForm, RectificationForm
+from app.implementation.support import load_project
+from app.messages import apply_to_form, domain_message
+from app.officials import bp
+from app.pagination import paginate
+from proposals.cycles.models import Cycle
+from proposals.evaluation import rounds as evaluation
+from proposals.evaluation import satisfaction as rules
+from proposals.evaluation.models import Rating
+from proposals.evaluation.satisfaction import RaterKind
+from proposals.implementation import services as implementation
+from proposals.implementation.models import Project
+from proposals.opendata import datasets as opendata
+from votes.base import DomainError
+
+
+def _back(project_id: int) -> str:
+    return url_for("officials.evaluation_project", project_id=project_id)
+
+
+def _apply(action, message: str, target: str):
+    """Run one service, commit once, and say what happened."""
+    db = get_session()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action(db)
+    except DomainError as error:
+        db.rollback()
+        flash(domain_message(error), "error")
+    else:
+        db.commit()
+        flash(message, "success")
+    return redirect(target)
+
+
+@bp.route("/evaluation")
+@allow("official", "admin")
+def evaluation_desk():
+    """A cycle's completed projects with their rounds, and every rectification under way."""
+    db = get_session()
+    cycles = db.scalars(select(Cycle).where(Cycle.id.in_(select(Project.cycle_id)))
+                        .order_by(Cycle.year.desc(), Cycle.id.desc())).all()
+    value = request.args.get("cycle", "")
+    # Without a choice, the cycle under evaluation: that is where the work is.
+    default = next((c for c in cycles if c.stage == "evaluation"), cycles[0] if cycles else None)
+    cycle = db.get(Cycle, int(value)) if value.isdigit() else default
+    rows, bar_form = [], None
+    if cycle is not None:
+        rounds = {r.project_id: r for r in opendata.round_results(db, cycle.id,
+                                                                   latest_only=True)}
+        projects = db.scalars(select(Project).where(Project.cycle_id == cycle.id)
+                              .order_by(Project.id)).all()
+        rows = [(p, rounds.get(p.id)) for p in projects]
+        bar_form = BarForm(prefix="bar")
+        bar_form.bar.data = cycle.satisfaction_bar
+    rectifying = db.scalars(select(Project).where(Project.rectifying.is_(True))
+                            .order_by(Project.id)).all()
+    return render_template("evaluation/desk.html", cycles=cycles, cycle=cycle, rows=rows,
+                           bar_form=bar_form, rectifying=rectifying, action_form=ActionForm(),
+                           kinds=list(RaterKind))
+
+
+@bp.route("/evaluation/projects/<int:project_id>")
+@allow("official", "admin")
+def evaluation_project(project_id: int):
+    """One project's rounds and counts, raters' comments (without names) and the steps."""
+    db = get_session()
+    project = load_project(project_id)
+    rounds = [(r, evaluation.counts(db, project_id, r.round_no))
+              for r in evaluation.rounds_of(db, project_id)]
+    comments = None
+    if rounds:
+        latest = rounds[-1][0]
+        comments = paginate(db, select(Rating).where(
+            Rating.project_id == project_id, Rating.round_no == latest.round_no,
+            Rating.comment.is_not(None)).order_by(Rating.updated_at.desc(), Rating.id.desc()),
+            current_app.config["PAGE_SIZE"])
+    state = evaluation.round_state(db, project_id)
+    return render_template(
+        "evaluation/manage.html", project=project, rounds=rounds, comments=comments,
+        kinds=list(RaterKind), reports=evaluation.reports_of(db, project_id),
+        log=evaluation.log_of(db, project_id), action_form=ActionForm(),
+        may_open=rules.next_round_refusal(project.completed_on is not None, state) is None,
+        mine=implementation.may_report(current_user, project),
+        report_form=RectificationForm(prefix="r"))
+
+
+@bp.route("/evaluation/projects/<int:project_id>/open", methods=["POST"])
+@allow("official")
+def open_round(project_id: int):
+    project = get_session().get(Project, project_id) or abort(404)
+    return _apply(lambda db: evaluation.open_round(db, current_user, project),
+                  _("The round is open; residents and delegates can rate the project."),
+                  _back(project_id))
+
+
+@bp.route("/evaluation/projects/<int:project_id>/close", methods=["POST"])
+@allow("official")
+def close_round(project_id: int):
+    project = get_session().get(Project, project_id) or abort(404)
+    return _apply(lambda db: evaluation.close_round(db, current_user, project),
+                  _("The round is closed and its result published."), _back(project_id))
+
+
+@bp.route("/evaluation/projects/<int:project_id>/rectification", methods=["POST"])
+@allow("official")
+def file_rectification(project_id: int):
+    """The responsible unit's report; the next round may open once it is filed."""
+    db = get_session()
+    project = load_project(project_id)
+    form = RectificationForm(prefix="r")
+    if form.validate_on_submit():
+        try:
+            evaluation.file_rectification(db, current_user, project, form.body.data)
+        except DomainError as error:
+            db.rollback()
+            if not apply_to_form(error, form):
+                flash(domain_message(error), "error")
+        else:
+            db.commit()
+            flash(_("The rectification report is published."), "success")
+            return redirect(_back(project_id))
+    else:
+        flash(_("Please say what was rectified, in at most 4000 characters."), "error")
+    return redirect(_back(project_id))
+
+
+@bp.route("/evaluation/cycles/<int:cycle_id>/bar", methods=["POST"])
+@allow("official", "admin")
+def set_bar(cycle_id: int):
+    db = get_session()
+    cycle = db.get(Cycle, cycle_id) or abort(404)
+    form = BarForm(prefix="bar")
+    target = url_for("officials.evaluation_desk", cycle=cycle_id)
+    if not form.validate_on_submit():
+        flash(domain_message(DomainError("bad_bar")), "error")
+        return redirect(target)
+    try:
+        evaluation.set_bar(db, current_user, cycle, form.bar.data)
+    except DomainError as error:
+        db.rollback()
+        flash(domain_message(error), "error")
+    else:
+        db.commit()
+        flash(_("The satisfaction bar is now %(n)d%%.", n=form.bar.data), "success")
+    return redirect(target)

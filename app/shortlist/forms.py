@@ -1,0 +1,112 @@
+"""Forms of the shortlist: screening decisions, candidate projects, budget and submission."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from app.forms import choices
+from proposals.shortlist.services import (
+    COST_MAX,
+    FUNDING_MAX,
+    LOCATION_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    UNIT_MAX,
+)
+
+DECLINE_GROUNDS = {
+    "over_budget": _l("Beyond the budget (超出财力)"),
+    "not_government_duty": _l("Not the government's duty (不属于政府职责)"),
+    "planned_elsewhere": _l("Already in another plan (已列入其他计划)"),
+    "not_feasible": _l("Cannot be carried out (不具备实施条件)"),
+    "other": _l("Other (其他)"),
+}
+NUMBERS = Regexp(r"^[\d\s,，、]*$", message=_l("Proposal numbers separated by commas."))
+
+
+def numbers(text: str | None) -> list[int]:
+    cleaned = (text or "").replace("，", ",").replace("、", ",")
+    return [int(part) for part in cleaned.replace(" ", ",").split(",") if part.strip().isdigit()]
+
+
+class AssignForm(FlaskForm):
+    assignee_id = SelectField(_l("Evaluator"), coerce=int)
+    submit = SubmitField(_l("Assign"))
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Internal note"), description=_l("Seen by officials only; never published."),
+        validators=[DataRequired(), Length(max=NOTE_MAX)],
+    )
+    submit = SubmitField(_l("Add note"))
+
+
+class DeclineForm(FlaskForm):
+    ground = SelectField(_l("Ground"), choices=choices(DECLINE_GROUNDS))
+    reason = TextAreaField(
+        _l("Public reason"),
+        description=_l("Shown to the proposer, the followers and the public."),
+        validators=[DataRequired(), Length(max=REASON_MAX)],
+    )
+    submit = SubmitField(_l("Decline with this reason"))
+
+
+class CandidateForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=80)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=4000)])
+    responsible_unit = StringField(
+        _l("Responsible unit"), description=_l("e.g. 区住建委"),
+        validators=[DataRequired(), Length(max=UNIT_MAX)],
+    )
+    estimated_cost = IntegerField(
+        _l("Estimated cost (yuan)"), description=_l("In yuan, e.g. 3500000 for 350万元."),
+        validators=[DataRequired(), NumberRange(min=1, max=COST_MAX)],
+    )
+    funding_source = StringField(
+        _l("Funding source"), description=_l("e.g. 区级财政"),
+        validators=[DataRequired(), Length(max=FUNDING_MAX)],
+    )
+    policy_basis = TextAreaField(_l("Policy basis"), validators=[Optional(), Length(max=4000)])
+    feasibility = TextAreaField(_l("Feasibility notes"),
+                                validators=[Optional(), Length(max=4000)])
+    expected_completion = DateField(_l("Expected completion"), validators=[DataRequired()])
+    location = StringField(_l("Location"), validators=[DataRequired(), Length(max=LOCATION_MAX)])
+    proposal_numbers = StringField(
+        _l("Source proposals (numbers)"),
+        description=_l("Numbers of the proposals this project answers, e.g. 12, 15, 31."),
+        validators=[Optional(), NUMBERS],
+    )
+    reason = StringField(
+        _l("Reason for the amendment"),
+        description=_l("Required once the shortlist has been submitted; shown publicly."),
+        validators=[Optional(), Length(max=REASON_MAX)],
+    )
+    submit = SubmitField(_l("Save candidate"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=REASON_MAX)])
+    submit = SubmitField(_l("Remove candidate"))
+
+
+class FrameForm(FlaskForm):
+    budget = IntegerField(_l("Budget (yuan)"),
+                          validators=[DataRequired(), NumberRange(min=1, max=COST_MAX)])
+    seats = IntegerField(_l("Projects to adopt"),
+                         validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    submit = SubmitField(_l("Save"))
+
+
+class SubmitShortlistForm(FlaskForm):
+    confirm = BooleanField(_l("I have read the warnings and submit the shortlist anyway"))
+    submit = SubmitField(_l("Submit the shortlist to the assembly"))

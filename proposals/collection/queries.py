@@ -1,0 +1,106 @@
+"""Finding proposals: filters, sorting and Chinese full-text search on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, Select, column, func, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from proposals.collection.models import Proposal
+from proposals.collection.text import (
+    fts5_match_expression,
+    search_query_tokens,
+    similar,
+    tsquery_expression,
+)
+
+SORTS = ("newest", "cosigns", "comments")
+
+
+@dataclass(frozen=True)
+class ProposalFilter:
+    cycle_id: int | None = None
+    category: str | None = None
+    street: str | None = None
+    community: str | None = None
+    status: str | None = None
+    channel: str | None = None
+    q: str = ""
+    sort: str = "newest"
+    include_hidden: bool = False
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def search_clause(session: Session, q: str, *, match_any: bool = False):
+    """A WHERE clause matching proposals whose title or description holds the query's words.
+
+    SQLite: an FTS5 table over the jieba tokens (kept in step by triggers).
+    PostgreSQL: to_tsvector('simple') over the same tokens, with a GIN index.
+    None when the query holds no word to search for.
+    """
+    tokens = search_query_tokens(q)
+    if not tokens:
+        return None
+    if _dialect(session) == "sqlite":
+        expr = fts5_match_expression(tokens, match_any=match_any)
+        matching = text("SELECT rowid FROM proposal_fts WHERE proposal_fts MATCH :expr")
+        return Proposal.id.in_(matching.bindparams(expr=expr).columns(column("rowid", Integer)))
+    query = tsquery_expression(tokens, match_any=match_any)
+    vector = func.to_tsvector(literal_column("'simple'"), Proposal.search_text)
+    return vector.op("@@")(func.to_tsquery(literal_column("'simple'"), query))
+
+
+def proposals_query(session: Session, f: ProposalFilter) -> Select:
+    stmt = select(Proposal)
+    if f.cycle_id is not None:
+        stmt = stmt.where(Proposal.cycle_id == f.cycle_id)
+    for attribute, value in ((Proposal.category, f.category), (Proposal.street, f.street),
+                             (Proposal.community, f.community), (Proposal.status, f.status),
+                             (Proposal.channel, f.channel)):
+        if value:
+            stmt = stmt.where(attribute == value)
+    if not f.include_hidden:
+        stmt = stmt.where(Proposal.hidden.is_(False))
+    if f.q.strip():
+        clause = search_clause(session, f.q)
+        if clause is None:
+            return stmt.where(literal_column("1") == 0)  # only punctuation: nothing matches
+        stmt = stmt.where(clause)
+    order = {
+        "cosigns": (Proposal.cosign_count.desc(), Proposal.id.desc()),
+        "comments": (Proposal.comment_count.desc(), Proposal.id.desc()),
+    }.get(f.sort, (Proposal.created_at.desc(), Proposal.id.desc()))
+    return stmt.order_by(*order)
+
+
+def similar_proposals(session: Session, title: str, *, cycle_id: int | None = None,
+                      exclude_id: int | None = None, limit: int = 5,
+                      threshold: float = 0.3) -> list[tuple[Proposal, float]]:
+    """Proposals whose titles look like `title`: full-text finds candidates, jieba ranks them."""
+    clause = search_clause(session, title, match_any=True)
+    if clause is None:
+        return []
+    stmt = select(Proposal.id, Proposal.title).where(clause, Proposal.hidden.is_(False))
+    if cycle_id is not None:
+        stmt = stmt.where(Proposal.cycle_id == cycle_id)
+    if exclude_id is not None:
+        stmt = stmt.where(Proposal.id != exclude_id)
+    candidates = session.execute(stmt.order_by(Proposal.id.desc()).limit(300)).all()
+    ranked = similar(title, [(row.id, row.title) for row in candidates],
+                     threshold=threshold, limit=limit)
+    found = {p.id: p for p in session.scalars(
+        select(Proposal).where(Proposal.id.in_([pid for pid, _ in ranked])))}
+    return [(found[pid], score) for pid, score in ranked]
+
+
+def distinct_places(session: Session, cycle_id: int | None = None) -> list[tuple[str, str]]:
+    """(street, community) pairs in use, for the location filter."""
+    stmt = select(Proposal.street, Proposal.community).distinct()
+    if cycle_id is not None:
+        stmt = stmt.where(Proposal.cycle_id == cycle_id)
+    return [tuple(row) for row in session.execute(stmt.order_by(Proposal.street,
+                                                                Proposal.community))]

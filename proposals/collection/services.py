@@ -1,0 +1,262 @@
+"""Services of proposal collection: submit, co-sign, follow, discuss, and notify."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from proposals.collection.models import (
+    Category,
+    Channel,
+    Comment,
+    Cosign,
+    Follow,
+    Notification,
+    Proposal,
+    ProposalStatus,
+)
+from proposals.collection.text import search_document
+from proposals.cycles.models import Cycle
+from proposals.cycles.stages import Stage
+from votes.base import DomainError, utcnow
+from votes.people import Role, User
+
+TITLE_MAX = 80
+DESCRIPTION_MAX = 2000
+PLACE_MAX = 40
+NAME_MAX = 60
+COMMENT_MAX = 1000
+BENEFICIARIES_MAX = 10_000_000
+
+# Who may enter a proposal through each channel: residents speak for themselves
+# online; the offline channels are staffed by officials and delegates.
+CHANNEL_ROLES = {
+    Channel.ONLINE: (Role.RESIDENT,),
+    Channel.VISIT: (Role.OFFICIAL, Role.DELEGATE),
+    Channel.LIAISON_STATION: (Role.DELEGATE, Role.OFFICIAL),
+    Channel.HOTLINE: (Role.OFFICIAL,),
+}
+
+
+@dataclass(frozen=True)
+class ProposalDraft:
+    title: str
+    description: str
+    category: str
+    district: str
+    street: str
+    community: str
+    beneficiaries: int | None = None
+    channel: str = Channel.ONLINE.value
+    proposer_name: str | None = None  # offline channels: the resident spoken for
+    proposer_id: int | None = None
+    received_on: date | None = None
+    # The resident chose (online) or agreed (offline) to have their name published.
+    proposer_named: bool = False
+
+
+def clean_text(value: str | None, field: str, limit: int) -> str:
+    """Trimmed text, refused when empty or longer than `limit` (the field is named)."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise DomainError("required", field=field)
+    if len(cleaned) > limit:
+        raise DomainError("too_long", field=field, max=limit)
+    return cleaned
+
+
+def require_collecting(cycle: Cycle) -> None:
+    if cycle.stage != Stage.COLLECTION.value:
+        raise DomainError("not_collecting")
+
+
+def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: ProposalDraft) -> Proposal:
+    """Record a proposal: a resident's own online, or one entered for a named resident."""
+    require_collecting(cycle)
+    try:
+        channel = Channel(draft.channel)
+        category = Category(draft.category)
+    except ValueError:
+        raise DomainError("invalid_choice") from None
+    if not actor.has_role(*CHANNEL_ROLES[channel]):
+        raise DomainError("channel_not_allowed")
+    if draft.beneficiaries is not None and not 0 <= draft.beneficiaries <= BENEFICIARIES_MAX:
+        raise DomainError("out_of_range", field="beneficiaries", max=BENEFICIARIES_MAX)
+    if draft.received_on is not None and draft.received_on > date.today():
+        raise DomainError("future_date", field="received_on")
+    if channel is Channel.ONLINE:
+        proposer_id, proposer_name = actor.id, actor.display_name
+    else:
+        proposer_name = clean_text(draft.proposer_name, "proposer_name", NAME_MAX)
+        proposer_id = draft.proposer_id
+    title = clean_text(draft.title, "title", TITLE_MAX)
+    description = clean_text(draft.description, "description", DESCRIPTION_MAX)
+    proposal = Proposal(
+        cycle_id=cycle.id, title=title, description=description, category=category.value,
+        district=clean_text(draft.district, "district", PLACE_MAX),
+        street=clean_text(draft.street, "street", PLACE_MAX),
+        community=clean_text(draft.community, "community", PLACE_MAX),
+        beneficiaries=draft.beneficiaries, channel=channel.value, proposer_id=proposer_id,
+        proposer_name=proposer_name, proposer_named=bool(draft.proposer_named),
+        entered_by_id=actor.id, received_on=draft.received_on,
+        search_text=search_document(title, description),
+    )
+    session.add(proposal)
+    session.flush()
+    if proposer_id is not None:
+        session.add(Follow(proposal_id=proposal.id, user_id=proposer_id))
+        session.flush()
+    return proposal
+
+
+def import_rows(session: Session, actor: User, cycle: Cycle, rows: Iterable) -> list[Proposal]:
+    """Enter a checked import (proposals.importing) in one go; any refusal stops them all.
+
+    Imported callers are never named publicly: nobody asked them.
+    """
+    district = cycle.assembly.area
+    return [
+        submit_proposal(session, actor, cycle, ProposalDraft(
+            title=row.title, description=row.description, category=row.category,
+            district=district, street=row.street, community=row.community,
+            beneficiaries=row.beneficiaries, channel=row.channel,
+            proposer_name=row.proposer_name, received_on=row.received_on,
+            proposer_named=False))
+        for row in rows
+    ]
+
+
+def _open_for_support(proposal: Proposal) -> None:
+    require_collecting(proposal.cycle)
+    if proposal.hidden or proposal.status == ProposalStatus.MERGED.value:
+        raise DomainError("proposal_closed")
+
+
+def cosign(session: Session, actor: User, proposal: Proposal) -> None:
+    """Add the resident's co-sign; the primary key makes a second one impossible."""
+    if not actor.has_role(Role.RESIDENT):
+        raise DomainError("residents_only")
+    _open_for_support(proposal)
+    if proposal.proposer_id == actor.id:
+        raise DomainError("own_proposal")
+    try:
+        with session.begin_nested():
+            session.add(Cosign(proposal_id=proposal.id, user_id=actor.id))
+    except IntegrityError:
+        raise DomainError("already_cosigned") from None
+    _bump(session, proposal, Proposal.cosign_count, +1)
+    follow(session, actor, proposal)
+
+
+def withdraw_cosign(session: Session, actor: User, proposal: Proposal) -> None:
+    require_collecting(proposal.cycle)
+    removed = session.execute(
+        delete(Cosign).where(Cosign.proposal_id == proposal.id, Cosign.user_id == actor.id)
+    ).rowcount
+    if not removed:
+        raise DomainError("not_cosigned")
+    _bump(session, proposal, Proposal.cosign_count, -1)
+
+
+def _bump(session: Session, proposal: Proposal, column, delta: int) -> None:
+    # An UPDATE ... SET n = n + 1, so concurrent co-signs never lose a count.
+    session.execute(
+        update(Proposal).where(Proposal.id == proposal.id).values({column: column + delta})
+    )
+    session.refresh(proposal, [column.key])
+
+
+def has_cosigned(session: Session, user_id: int, proposal_id: int) -> bool:
+    return session.get(Cosign, (proposal_id, user_id)) is not None
+
+
+def is_following(session: Session, user_id: int, proposal_id: int) -> bool:
+    return session.get(Follow, (proposal_id, user_id)) is not None
+
+
+def follow(session: Session, actor: User, proposal: Proposal) -> None:
+    if not is_following(session, actor.id, proposal.id):
+        session.add(Follow(proposal_id=proposal.id, user_id=actor.id))
+        session.flush()
+
+
+def unfollow(session: Session, actor: User, proposal: Proposal) -> None:
+    session.execute(
+        delete(Follow).where(Follow.proposal_id == proposal.id, Follow.user_id == actor.id)
+    )
+
+
+def speaking_role(actor: User) -> str | None:
+    """The capacity marked on a comment: official before delegate, residents unmarked."""
+    if actor.has_role(Role.OFFICIAL):
+        return Role.OFFICIAL.value
+    if actor.has_role(Role.DELEGATE):
+        return Role.DELEGATE.value
+    return None
+
+
+def add_comment(
+    session: Session, actor: User, proposal: Proposal, body: str, parent: Comment | None = None
+) -> Comment:
+    if proposal.hidden:
+        raise DomainError("proposal_closed")
+    text = clean_text(body, "body", COMMENT_MAX)
+    if parent is not None and (parent.proposal_id != proposal.id or parent.hidden):
+        raise DomainError("bad_parent")
+    comment = Comment(proposal_id=proposal.id, parent_id=parent.id if parent else None,
+                      author_id=actor.id, author_role=speaking_role(actor), body=text)
+    session.add(comment)
+    session.flush()
+    _bump(session, proposal, Proposal.comment_count, +1)
+    told = set()
+    if parent is not None and parent.author_id != actor.id:
+        notify(session, [parent.author_id], "reply", proposal, name=actor.display_name)
+        told.add(parent.author_id)
+    if proposal.proposer_id and proposal.proposer_id not in told | {actor.id}:
+        notify(session, [proposal.proposer_id], "comment", proposal, name=actor.display_name)
+        told.add(proposal.proposer_id)
+    follow(session, actor, proposal)
+    return comment
+
+
+def followers(session: Session, proposal_id: int) -> list[int]:
+    return list(session.scalars(select(Follow.user_id).where(Follow.proposal_id == proposal_id)))
+
+
+def notify(session: Session, user_ids: Iterable[int], kind: str, proposal: Proposal | None,
+           **params) -> None:
+    for user_id in sorted(set(user_ids)):
+        session.add(Notification(user_id=user_id, kind=kind,
+                                 proposal_id=proposal.id if proposal else None, params=params))
+    session.flush()
+
+
+def change_status(session: Session, proposal: Proposal, status: ProposalStatus,
+                  *, actor: User, **params) -> None:
+    """Set a proposal's status and tell its proposer and followers, as the issue asks."""
+    proposal.status = status.value
+    audience = set(followers(session, proposal.id))
+    if proposal.proposer_id:
+        audience.add(proposal.proposer_id)
+    audience.discard(actor.id)
+    notify(session, audience, "status", proposal, status=status.value, **params)
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def mark_read(session: Session, user_id: int) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )

@@ -1,0 +1,242 @@
+"""Evaluation rounds: reading them; opening, closing and rectifying (rating.py rates)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    event,
+    func,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from proposals.collection.models import Notification
+from proposals.collection.services import followers
+from proposals.cycles.models import Cycle
+from proposals.cycles.stages import Stage
+from proposals.evaluation import satisfaction as rules
+from proposals.evaluation.models import (
+    REPORT_MAX,
+    EvaluationLog,
+    EvaluationRound,
+    RatingCount,
+    RectificationReport,
+)
+from proposals.evaluation.satisfaction import Counts, Level, RaterKind, RoundState
+from proposals.implementation.models import Project
+from proposals.implementation.services import require_responsible
+from votes.base import DomainError, utcnow
+from votes.people import Role, User
+
+# --- reading -------------------------------------------------------------------
+
+
+def rounds_of(session: Session, project_id: int) -> list[EvaluationRound]:
+    return list(session.scalars(select(EvaluationRound).where(
+        EvaluationRound.project_id == project_id).order_by(EvaluationRound.round_no)))
+
+
+def latest_round(session: Session, project_id: int) -> EvaluationRound | None:
+    return session.scalar(select(EvaluationRound).where(
+        EvaluationRound.project_id == project_id)
+        .order_by(EvaluationRound.round_no.desc()).limit(1))
+
+
+def counts(session: Session, project_id: int, round_no: int) -> dict[RaterKind, Counts]:
+    """Both groups' counts in a round, from the counters."""
+    found: dict[str, dict[str, int]] = {kind.value: {} for kind in RaterKind}
+    for kind, level, n in session.execute(
+            select(RatingCount.rater_kind, RatingCount.level, RatingCount.n).where(
+                RatingCount.project_id == project_id, RatingCount.round_no == round_no)):
+        found[kind][level] = n
+    return {kind: Counts.of(found[kind.value]) for kind in RaterKind}
+
+
+def reports_of(session: Session, project_id: int) -> list[RectificationReport]:
+    return list(session.scalars(select(RectificationReport).where(
+        RectificationReport.project_id == project_id).order_by(RectificationReport.id)))
+
+
+def log_of(session: Session, project_id: int) -> list[EvaluationLog]:
+    return list(session.scalars(select(EvaluationLog).where(
+        EvaluationLog.project_id == project_id).order_by(EvaluationLog.id)))
+
+
+def round_state(session: Session, project_id: int) -> RoundState | None:
+    latest = latest_round(session, project_id)
+    if latest is None:
+        return None
+    filed = session.scalar(select(func.count(RectificationReport.id)).where(
+        RectificationReport.project_id == project_id,
+        RectificationReport.round_no == latest.round_no)) or 0
+    return RoundState(latest.round_no, not latest.is_open, bool(latest.below_bar), filed)
+
+
+# --- rounds --------------------------------------------------------------------
+
+
+def _log(session: Session, project_id: int, round_no: int, action: str,
+         actor_id: int | None, note: str = "") -> None:
+    session.add(EvaluationLog(project_id=project_id, round_no=round_no, action=action,
+                              actor_id=actor_id, note=note))
+
+
+def _tell(session: Session, project: Project, kind: str, user_ids: set[int],
+          **params) -> None:
+    # Notification rows are added without a flush, so this also works inside a flush.
+    for user_id in sorted(user_ids):
+        session.add(Notification(user_id=user_id, kind=kind, proposal_id=None,
+                                 params={"title": project.title, "project": project.id,
+                                         **params}))
+
+
+def _proposers(session: Session, project: Project) -> set[int]:
+    people: set[int] = set()
+    for source in project.candidate.sources:
+        people.update(followers(session, source.proposal_id))
+        if source.proposal.proposer_id:
+            people.add(source.proposal.proposer_id)
+    return people
+
+
+def _start_round(session: Session, project: Project, round_no: int,
+                 actor_id: int | None) -> EvaluationRound:
+    # The counters exist from the start, so a rating only ever UPDATEs them (n = n + 1).
+    opened = EvaluationRound(project_id=project.id, round_no=round_no, opened_by_id=actor_id,
+                             counters=[RatingCount(rater_kind=kind.value, level=level.value, n=0)
+                                       for kind in RaterKind for level in Level])
+    session.add(opened)
+    _log(session, project.id, round_no, "opened", actor_id)
+    _tell(session, project, "evaluation_opened", _proposers(session, project) - {actor_id},
+          round=round_no)
+    return opened
+
+
+def _require_official(actor: User) -> None:
+    if not actor.has_role(Role.OFFICIAL):
+        raise DomainError("officials_only")
+
+
+def open_round(session: Session, actor: User, project: Project) -> EvaluationRound:
+    """Open the first round of a completed project, or the next after a rectification."""
+    _require_official(actor)
+    refusal = rules.next_round_refusal(project.completed_on is not None,
+                                       round_state(session, project.id))
+    if refusal:
+        raise DomainError(refusal)
+    latest = latest_round(session, project.id)
+    opened = _start_round(session, project, latest.round_no + 1 if latest else 1, actor.id)
+    session.flush()
+    return opened
+
+
+def open_due_rounds(session: Session, projects: list[Project]) -> list[Project]:
+    """The automatic first round: completed projects of cycles under evaluation, not yet rated.
+
+    Adds without flushing, so the flush hook below can call it.
+    """
+    opened = []
+    for project in projects:
+        cycle = session.get(Cycle, project.cycle_id)
+        if (project.id is None or project.completed_on is None or cycle is None
+                or cycle.stage != Stage.EVALUATION.value):
+            continue
+        if session.scalar(select(EvaluationRound.round_no).where(
+                EvaluationRound.project_id == project.id).limit(1)) is not None:
+            continue
+        if any(isinstance(o, EvaluationRound) and o.project_id == project.id
+               for o in session.new):
+            continue
+        _start_round(session, project, 1, None)
+        opened.append(project)
+    return opened
+
+
+def _changed(obj, key: str) -> bool:
+    return inspect(obj).attrs[key].history.has_changes()
+
+
+@event.listens_for(Session, "before_flush")
+def _open_when_due(session: Session, _context, _instances) -> None:
+    # A project completed during evaluation, or a cycle moved into evaluation, opens the
+    # first round in the same transaction, whichever service made the change.
+    due = [o for o in session.dirty if isinstance(o, Project) and _changed(o, "completed_on")]
+    for cycle in [o for o in session.dirty if isinstance(o, Cycle) and _changed(o, "stage")]:
+        if cycle.stage == Stage.EVALUATION.value:
+            due += session.scalars(select(Project).where(
+                Project.cycle_id == cycle.id, Project.completed_on.is_not(None)))
+    if due:
+        open_due_rounds(session, due)
+
+
+def close_round(session: Session, actor: User, project: Project) -> rules.Verdict:
+    """End the round: freeze the counts, publish the verdict, and require 整改 below the bar."""
+    _require_official(actor)
+    current = session.scalar(select(EvaluationRound).where(
+        EvaluationRound.project_id == project.id, EvaluationRound.closed_at.is_(None))
+        .with_for_update())
+    if current is None:
+        raise DomainError("no_open_round")
+    by_kind = counts(session, project.id, current.round_no)
+    bar = project.cycle.satisfaction_bar
+    result = rules.verdict(by_kind[RaterKind.DELEGATE], by_kind[RaterKind.RESIDENT], bar)
+    if result.overall.total == 0:  # an unrated round would pass, and clear a 整改, unheard
+        raise DomainError("no_ratings")
+    current.closed_at, current.closed_by_id = utcnow(), actor.id
+    current.bar, current.below_bar = bar, result.rectify
+    current.result = {kind.value: {level.value: getattr(c, level.value) for level in Level}
+                      for kind, c in by_kind.items()}
+    _log(session, project.id, current.round_no, "closed", actor.id)
+    if result.rectify:
+        project.rectifying = True
+        # The note names the groups below the bar, as codes the pages translate.
+        _log(session, project.id, current.round_no, "rectification_required", actor.id,
+             ",".join(kind.value for kind in result.below))
+        _tell(session, project, "rectification_required",
+              {project.lead_official_id} - {actor.id}, round=current.round_no, bar=bar)
+    elif project.rectifying:
+        project.rectifying = False
+        _log(session, project.id, current.round_no, "rectification_passed", actor.id)
+    session.flush()
+    return result
+
+
+def file_rectification(session: Session, actor: User, project: Project, body: str
+                       ) -> RectificationReport:
+    """The responsible unit says what it rectified; then the next round may open."""
+    require_responsible(actor, project)
+    latest = latest_round(session, project.id)
+    if not project.rectifying or latest is None or latest.is_open or not latest.below_bar:
+        raise DomainError("no_rectification_due")
+    text = (body or "").strip()
+    if not text:
+        raise DomainError("required", field="body")
+    if len(text) > REPORT_MAX:
+        raise DomainError("too_long", field="body", max=REPORT_MAX)
+    report = RectificationReport(project_id=project.id, round_no=latest.round_no,
+                                 author_id=actor.id, body=text)
+    session.add(report)
+    _log(session, project.id, latest.round_no, "report_filed", actor.id)
+    session.flush()
+    return report
+
+
+# --- the bar -------------------------------------------------------------------
+
+
+def set_bar(session: Session, actor: User, cycle: Cycle, bar_percent: int) -> None:
+    """A cycle's bar, fixed once any of its rounds has closed: results are not re-judged."""
+    if not actor.has_role(Role.OFFICIAL, Role.ADMIN):
+        raise DomainError("officials_only")
+    try:
+        bar = rules.check_bar(bar_percent)
+    except (TypeError, ValueError):
+        raise DomainError("bad_bar", field="bar") from None
+    closed = session.scalar(
+        select(func.count()).select_from(EvaluationRound)
+        .join(Project, Project.id == EvaluationRound.project_id)
+        .where(Project.cycle_id == cycle.id, EvaluationRound.closed_at.is_not(None))) or 0
+    if closed:
+        raise DomainError("bar_locked")
+    cycle.satisfaction_bar = bar
+    session.flush()
