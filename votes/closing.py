@@ -297,3 +297,21 @@ def start_runoff(
                   {"runoff_ballot_id": runoff.id, "options": tied, "seats": seats_left,
                    "reason": reason})
     return runoff
+
+
+def adopted_option_ids(session: Session, ballot: Ballot) -> list[int]:
+    """Adopted by the count, plus those a tie at the cut-off settled: by a lawful
+    resolution, or by a published run-off (whose options carry the same references)."""
+    adopted = list(ballot_result(session, ballot)["adopted"])
+    resolution = session.scalar(select(BallotResolution).where(
+        BallotResolution.ballot_id == ballot.id))
+    if resolution is not None and resolution.kind == "lawful":
+        adopted += json.loads(resolution.adopted_json)
+    elif resolution is not None and resolution.runoff_ballot_id is not None:
+        runoff = session.get(Ballot, resolution.runoff_ballot_id)
+        if runoff is not None and runoff.published_at is not None:
+            ours = {(o.ref_id, o.title): o.id for o in ballot.options}
+            theirs = {o.id: (o.ref_id, o.title) for o in runoff.options}
+            adopted += [ours[theirs[i]] for i in adopted_option_ids(session, runoff)
+                        if theirs[i] in ours]
+    return adopted

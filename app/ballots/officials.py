@@ -14,6 +14,7 @@ from app.db import begin_writing, get_session
 from app.messages import domain_message
 from app.officials import bp
 from proposals.cycles.models import Cycle
+from proposals.shortlist import adoption
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.adoption import apply_outcome, ballots_of_cycle
 from votes import casting, closing
@@ -79,13 +80,9 @@ def new_ballot(cycle_id: int):
             form.method.errors = [_("These rules do not fit together; check the method and "
                                     "the majority base.")]
         else:
-            options = [{"ref_id": c.id, "title": c.title, "cost": c.estimated_cost,
-                        "unit": c.responsible_unit, "description": c.description}
-                       for c in candidates]
             begin_writing(db)
             try:
-                ballot = casting.create_ballot(db, current_user, cycle.assembly, "cycle",
-                                               cycle.id, form.title.data, rules, options)
+                ballot = adoption.put_to_ballot(db, current_user, cycle, form.title.data, rules)
             except DomainError as error:
                 db.rollback()
                 flash(domain_message(error), "error")

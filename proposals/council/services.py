@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from proposals.collection.services import clean_text
 from proposals.council.models import Council, CouncilTerm
 from proposals.council.rules import CONVENOR_TITLE, quorum
-from proposals.shortlist.adoption import adopted_option_ids
 from votes import casting, closing
 from votes.ballots import Ballot, BallotStatus
 from votes.base import DomainError, utcnow
+from votes.closing import adopted_option_ids
 from votes.people import Assembly, AssemblyKind, Membership, Role, User, UserRole, roster
 from votes.rules import BallotRules, Majority, ThresholdBase
 from votes.tally_methods import Method

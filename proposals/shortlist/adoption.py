@@ -1,8 +1,7 @@
-"""From a counted ballot to adopted projects: mark the candidates' proposals adopted."""
+"""The bridge between shortlist and ballot: put the candidates to the vote, then mark what
+was adopted (the candidates' proposals become adopted and their people are told)."""
 
 from __future__ import annotations
-
-import json
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,10 +10,24 @@ from proposals.collection.models import ProposalStatus
 from proposals.collection.services import change_status
 from proposals.cycles.models import Cycle
 from proposals.shortlist.models import Candidate
-from votes.ballots import Ballot, BallotResolution
+from proposals.shortlist.services import candidates
+from votes import casting
+from votes.ballots import Ballot
 from votes.base import DomainError
-from votes.closing import ballot_result
+from votes.closing import adopted_option_ids
 from votes.people import User
+from votes.rules import BallotRules
+
+
+def put_to_ballot(session: Session, actor: User, cycle: Cycle, title: str,
+                  rules: BallotRules) -> Ballot:
+    """The submitted shortlist's candidates (withdrawn ones left out) as a draft ballot of the
+    cycle's assembly; each option keeps its candidate's id, cost, unit and description."""
+    options = [{"ref_id": c.id, "title": c.title, "cost": c.estimated_cost,
+                "unit": c.responsible_unit, "description": c.description}
+               for c in candidates(session, cycle.id, include_withdrawn=False)]
+    return casting.create_ballot(session, actor, cycle.assembly, "cycle", cycle.id, title,
+                                 rules, options)
 
 
 def ballots_of_cycle(db: Session, cycle_id: int) -> list[Ballot]:
@@ -37,24 +50,6 @@ def cycle_of(session: Session, ballot: Ballot) -> Cycle | None:
     if ballot is None or ballot.subject_type != "cycle":
         return None
     return session.get(Cycle, ballot.subject_id)
-
-
-def adopted_option_ids(session: Session, ballot: Ballot) -> list[int]:
-    """Adopted by the count, plus those a tie at the cut-off settled: by a lawful
-    resolution, or by a published run-off (whose options carry the same references)."""
-    adopted = list(ballot_result(session, ballot)["adopted"])
-    resolution = session.scalar(select(BallotResolution).where(
-        BallotResolution.ballot_id == ballot.id))
-    if resolution is not None and resolution.kind == "lawful":
-        adopted += json.loads(resolution.adopted_json)
-    elif resolution is not None and resolution.runoff_ballot_id is not None:
-        runoff = session.get(Ballot, resolution.runoff_ballot_id)
-        if runoff is not None and runoff.published_at is not None:
-            ours = {(o.ref_id, o.title): o.id for o in ballot.options}
-            theirs = {o.id: (o.ref_id, o.title) for o in runoff.options}
-            adopted += [ours[theirs[i]] for i in adopted_option_ids(session, runoff)
-                        if theirs[i] in ours]
-    return adopted
 
 
 def apply_outcome(session: Session, actor: User, ballot: Ballot) -> list[Candidate]:

@@ -211,9 +211,10 @@ def test_cycles_from_the_ballot_on_have_a_submitted_shortlist(seeded):
 
 
 def test_demo_ballots_count_to_the_demo_outcome_and_verify(seeded):
-    from proposals.shortlist.adoption import adopted_option_ids, ballots_of_cycle
+    from proposals.shortlist.adoption import ballots_of_cycle
     from proposals.shortlist.models import Candidate
     from votes.bulletin import verify_ballot
+    from votes.closing import adopted_option_ids
 
     session, _ = seeded
     for cycle in session.scalars(select(Cycle)):
