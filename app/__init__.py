@@ -10,6 +10,7 @@ from flask_login import current_user
 from app import db
 from app.config import ROOT, load_config
 from app.extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
+from proposals.wiring import connect_contexts
 
 
 def select_locale() -> str:
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     app.config.update(config)
 
     db.init_app(app)
+    connect_contexts()  # the contexts' event handlers (proposals.wiring), once per process
 
     from app.auth.access import Anonymous, enforce_access
 

@@ -94,14 +94,15 @@ class Work:
 
 @contextmanager
 def writing(form=None, *, begin: bool = False, success: str | None = None,
-            undo: Callable[[], None] | None = None) -> Iterator[Work]:
+            undo: Callable[[], None] | None = None, quiet: bool = False) -> Iterator[Work]:
     """One unit of work for a view: the block's writes are committed once, or undone.
 
     `begin` first starts a fresh writing transaction (the ballot's services lock at BEGIN).
     A DomainError rolls back, is shown next to its field of `form` (or flashed) and is not
     raised again: the view reads `work.ok` to choose its page. Any other error rolls back
     and propagates. `undo` runs after a rollback (files stored outside the database);
-    `success` is flashed after the commit.
+    `success` is flashed after the commit. `quiet` shows nothing: the view puts
+    `work.error` where its page needs it (a list of problems, one particular field).
     """
     from app.messages import report
 
@@ -116,7 +117,8 @@ def writing(form=None, *, begin: bool = False, success: str | None = None,
         session.rollback()
         if undo is not None:
             undo()
-        report(error, form)
+        if not quiet:
+            report(error, form)
         work.error = error
         return
     except BaseException:

@@ -102,25 +102,6 @@ def apply_to_form(error: DomainError, form) -> bool:
     return True
 
 
-def done(message: str, target: str):
-    """Commit the request's one transaction, say so, and go on (views' happy ending)."""
-    from flask import flash, redirect
-
-    from app.db import get_session
-
-    get_session().commit()
-    flash(message, "success")
-    return redirect(target)
-
-
-def refused(error: DomainError, form=None) -> None:
-    """Undo what the request wrote and show why: next to its field, or as a message."""
-    from app.db import get_session
-
-    get_session().rollback()
-    report(error, form)
-
-
 def report(error: DomainError, form=None) -> None:
     """Show a domain error next to its field of `form`, or else as a flashed message."""
     from flask import flash

@@ -1,10 +1,10 @@
-"""Store the photos of a form submission, all or none: a rejected one removes the others."""
+"""Photos sent with a form: stored all or none (a rejected one removes the others), served inert."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 from flask_babel import gettext as _
 
 from proposals.collection.models import Proposal, ProposalPhoto
@@ -14,8 +14,13 @@ from proposals.collection.photos import (
     PhotoRejected,
     StoredPhoto,
     delete_photo,
+    photo_path,
+    serving_headers,
     store_photo,
 )
+
+# A photo opened on its own runs nothing, even if a browser were fooled about its type.
+PHOTO_POLICY = {"default-src": "'none'", "sandbox": ""}
 
 
 def upload_dir() -> Path:
@@ -58,3 +63,15 @@ def attach(proposal: Proposal, stored: list[StoredPhoto]) -> None:
 def discard(stored: list[StoredPhoto]) -> None:
     for item in stored:
         delete_photo(upload_dir(), item.key)
+
+
+def send_photo(key: str, content_type: str, *, public: bool = True) -> Response:
+    """A stored photo's bytes with the headers that keep a browser from running them; 404
+    when the file is gone. The caller has already checked who may see it."""
+    try:
+        path = photo_path(current_app.config["UPLOAD_DIR"], key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(path, mimetype=content_type, conditional=True, max_age=86400)
+    response.headers.update(serving_headers(content_type, public=public))
+    return response

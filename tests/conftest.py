@@ -15,9 +15,12 @@ from app import create_app
 from app.auth.passwords import hash_password, use_light_parameters
 from app.db import make_engine
 from app.migrate import upgrade
+from proposals.wiring import connect_contexts
 from votes.people import Assembly, Role, User, register_user
 
 use_light_parameters()
+# The shared builders assert too (e.g. refused): let pytest explain their failures.
+pytest.register_assert_rewrite("tests.functional.builders")
 
 PASSWORD = "correct horse battery"
 TEST_SECRET = "test-secret-key-that-is-long-enough-000"
@@ -62,7 +65,9 @@ def connection(engine) -> Iterator[Connection]:
 
 @pytest.fixture
 def db(connection) -> Iterator[Session]:
-    """The test's Session; everything it writes is rolled back after the test."""
+    """The test's Session; everything it writes is rolled back after the test. The contexts
+    are wired to each other's events as create_app wires them (idempotent)."""
+    connect_contexts()
     session = Session(bind=connection, join_transaction_mode="create_savepoint",
                       expire_on_commit=False)
     yield session

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -33,7 +33,3 @@ class DomainError(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
-
-
-class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -32,10 +32,6 @@ from votes.rules import BallotRules, CandidateInput, InvalidBallot, tally, tally
 FORMAT = "yishi-bulletin/1"
 
 
-def canonical_bytes(document: Mapping[str, object]) -> bytes:
-    return ledger.canonical_json(document).encode("utf-8")
-
-
 def digest(document: Mapping[str, object]) -> str:
     return ledger.sha256_hex(ledger.canonical_json(document))
 

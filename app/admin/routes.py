@@ -8,14 +8,13 @@ from sqlalchemy import or_, select
 from app.admin import bp
 from app.admin.forms import AdvanceForm, AssemblyForm, CycleForm, MemberForm, RolesForm
 from app.auth.access import allow
-from app.db import get_session
+from app.db import get_session, writing
 from app.forms import choices
 from app.messages import domain_message
 from app.pagination import paginate
 from proposals.cycles.models import Cycle
 from proposals.cycles.services import advance_cycle, create_cycle
 from proposals.cycles.stages import Stage, next_stage
-from votes.base import DomainError
 from votes.people import Assembly, Membership, Role, User, add_member, find_user
 
 
@@ -91,18 +90,16 @@ def assembly(assembly_id: int):
         if member is None:
             form.username.errors.append(_("No account has this username."))
         else:
-            try:
+            # Whatever is refused is about the person named, so it goes next to that field.
+            with writing(quiet=True, success=_("%(name)s is now a member.",
+                                               name=member.display_name)) as work:
                 add_member(
                     db, found, member, current_user, joined_on=form.joined_on.data,
                     title=form.title.data or None,
                 )
-            except DomainError as error:
-                db.rollback()
-                form.username.errors.append(domain_message(error))
-            else:
-                db.commit()
-                flash(_("%(name)s is now a member.", name=member.display_name), "success")
+            if work.ok:
                 return redirect(url_for("admin.assembly", assembly_id=assembly_id))
+            form.username.errors.append(domain_message(work.error))
     members = db.scalars(
         select(Membership).where(Membership.assembly_id == assembly_id).order_by(Membership.id)
     ).all()
@@ -129,17 +126,12 @@ def cycles():
         if db.scalar(select(Cycle.id).where(Cycle.title == form.title.data.strip())):
             form.title.errors.append(_("A cycle with this title exists already."))
         else:
-            try:
+            with writing(success=_("Cycle created; it is now collecting proposals.")) as work:
                 created = create_cycle(
                     db, current_user, assembly=db.get(Assembly, form.assembly_id.data),
                     title=form.title.data.strip(), year=form.year.data, dates=dates,
                 )
-            except DomainError as error:
-                db.rollback()
-                flash(domain_message(error), "error")
-            else:
-                db.commit()
-                flash(_("Cycle created; it is now collecting proposals."), "success")
+            if work.ok:
                 return redirect(url_for("public.cycle", cycle_id=created.id))
     rows = db.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())).all()
     advance_forms = {
@@ -161,13 +153,9 @@ def advance(cycle_id: int):
     if not form.validate_on_submit():
         flash(_("The request was incomplete; nothing changed."), "error")
         return redirect(url_for("admin.cycles"))
-    try:
+    with writing() as work:
         transition = advance_cycle(db, found, current_user, form.target.data)
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
-    else:
-        db.commit()
+    if work.ok:
         from app.templating import STAGE_LABELS
 
         flash(

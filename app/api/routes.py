@@ -13,7 +13,7 @@ from proposals.opendata import datasets as opendata
 from proposals.opendata.datasets import FIELDS, plain
 from proposals.shortlist.adoption import cycle_of
 from votes import casting
-from votes.ballots import Ballot
+from votes.ballots import Ballot, BallotStatus
 from votes.closing import COUNTED, ballot_result
 
 PER_PAGE = 50
@@ -165,7 +165,7 @@ def ballot(ballot_id: int):
     """A ballot's result per candidate once counted; while open, only the turnout."""
     db = get_session()
     found = db.get(Ballot, ballot_id)
-    if found is None or found.status == "draft":
+    if found is None or found.status == BallotStatus.DRAFT:
         return _error(404, "not_found", resource="ballot", id=ballot_id)
     cycle = cycle_of(db, found)
     cast, entitled = casting.turnout(db, found)
@@ -180,6 +180,6 @@ def ballot(ballot_id: int):
         data["present"], data["valid"] = result["present"], result["valid"]
         data["result"] = [_row("ballots", row) for row in opendata.ballot_rows_of(
             cycle.id if cycle else None, found, result)]
-        if found.status == "published":
+        if found.status == BallotStatus.PUBLISHED:
             data["bulletin_url"] = url_for("public.bulletin", ballot_id=found.id)
     return jsonify({"data": data})

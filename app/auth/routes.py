@@ -19,9 +19,8 @@ from app.auth.passwords import (
     spend_like_a_check,
     verify_password,
 )
-from app.db import get_session
+from app.db import get_session, writing
 from app.extensions import limiter, login_manager
-from votes.base import DomainError
 from votes.people import User, find_user, register_user
 
 
@@ -75,20 +74,19 @@ def register():
         return redirect(url_for("public.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        session = get_session()
-        try:
+        # The one refusal is a taken username, said next to the field.
+        with writing(quiet=True) as work:
             user = register_user(
-                session, username=form.username.data, display_name=form.display_name.data,
-                email=form.email.data, password_hash=hash_password(form.password.data),
+                get_session(), username=form.username.data,
+                display_name=form.display_name.data, email=form.email.data,
+                password_hash=hash_password(form.password.data),
             )
-        except DomainError:
-            form.username.errors.append(_("This username is already taken."))
-        else:
             user.community = (form.community.data or "").strip() or None
-            session.commit()
+        if work.ok:
             login_user(user)
             flash(_("Your account is ready. You can now propose projects."), "success")
             return redirect(url_for("public.home"))
+        form.username.errors.append(_("This username is already taken."))
     return render_template("auth/register.html", form=form)
 
 

@@ -10,21 +10,22 @@ from sqlalchemy import select
 from app.auth.access import allow
 from app.ballots.forms import BallotRulesForm, ReasonForm
 from app.collection.forms import ActionForm
-from app.db import begin_writing, get_session
+from app.db import get_session, writing
 from app.messages import domain_message
 from app.officials import bp
 from proposals.cycles.models import Cycle
+from proposals.cycles.stages import Stage
 from proposals.shortlist import adoption
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.adoption import apply_outcome, ballots_of_cycle
 from votes import casting, closing
-from votes.ballots import Ballot, BallotResolution, BallotRosterEntry
-from votes.base import DomainError
+from votes.ballots import Ballot, BallotResolution, BallotRosterEntry, BallotStatus
+from votes.closing import COUNTED
 from votes.rules import BallotRules
 
 
 def _turnout(db, ballot: Ballot) -> tuple[int, int]:
-    return (0, 0) if ballot.status == "draft" else casting.turnout(db, ballot)
+    return (0, 0) if ballot.status == BallotStatus.DRAFT else casting.turnout(db, ballot)
 
 
 def _ballot(ballot_id: int) -> Ballot:
@@ -37,15 +38,8 @@ def _act(ballot_id: int, action, done: str):
     if not ActionForm().validate_on_submit():
         flash(_("The request was incomplete; nothing changed."), "error")
         return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
-    begin_writing(db)
-    try:
+    with writing(begin=True, success=done):
         action(db, _ballot(ballot_id))
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
-    else:
-        db.commit()
-        flash(done, "success")
     return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
 
 
@@ -58,7 +52,7 @@ def new_ballot(cycle_id: int):
     existing = ballots_of_cycle(db, cycle_id)
     if existing:
         return redirect(url_for("officials.ballot_desk", ballot_id=existing[0].id))
-    if cycle.stage != "ballot" or cycle.shortlist_submitted_at is None:
+    if cycle.stage != Stage.BALLOT or cycle.shortlist_submitted_at is None:
         flash(_("A ballot needs a submitted shortlist and the cycle in its ballot stage."),
               "error")
         return redirect(url_for("public.cycle", cycle_id=cycle_id))
@@ -80,15 +74,10 @@ def new_ballot(cycle_id: int):
             form.method.errors = [_("These rules do not fit together; check the method and "
                                     "the majority base.")]
         else:
-            begin_writing(db)
-            try:
+            with writing(begin=True,
+                         success=_("Ballot created. Check it, then open it.")) as work:
                 ballot = adoption.put_to_ballot(db, current_user, cycle, form.title.data, rules)
-            except DomainError as error:
-                db.rollback()
-                flash(domain_message(error), "error")
-            else:
-                db.commit()
-                flash(_("Ballot created. Check it, then open it."), "success")
+            if work.ok:
                 return redirect(url_for("officials.ballot_desk", ballot_id=ballot.id))
     return render_template("officials/ballot_new.html", form=form, cycle=cycle,
                            candidates=candidates)
@@ -101,7 +90,7 @@ def ballot_desk(ballot_id: int):
     ballot = _ballot(ballot_id)
     roster = db.scalars(select(BallotRosterEntry).where(BallotRosterEntry.ballot_id == ballot_id)
                         .order_by(BallotRosterEntry.user_id)).all()
-    result = closing.ballot_result(db, ballot) if ballot.status in ("closed", "published") \
+    result = closing.ballot_result(db, ballot) if ballot.status in COUNTED \
         else None
     resolution = db.scalar(select(BallotResolution).where(
         BallotResolution.ballot_id == ballot_id))
@@ -172,17 +161,14 @@ def paper_totals(ballot_id: int):
         if cast is None or present is None:
             errors.append(_("Enter the number of ballots cast and of delegates present."))
         if not errors:
-            begin_writing(db)
-            try:
+            # Shown in the page's list of problems, not flashed.
+            with writing(begin=True, quiet=True,
+                         success=_("The paper count is recorded and the ballot closed.")) as work:
                 closing.enter_paper_totals(db, current_user, ballot, totals, ballots_cast=cast,
                                            present=present)
-            except DomainError as error:
-                db.rollback()
-                errors.append(domain_message(error))
-            else:
-                db.commit()
-                flash(_("The paper count is recorded and the ballot closed."), "success")
+            if work.ok:
                 return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+            errors.append(domain_message(work.error))
     return render_template("officials/ballot_paper.html", ballot=_ballot(ballot_id), form=form,
                            errors=errors, values=request.form)
 
@@ -210,15 +196,11 @@ def runoff(ballot_id: int):
     db = get_session()
     if not ActionForm().validate_on_submit():
         abort(400)
-    begin_writing(db)
-    try:
+    with writing(begin=True,
+                 success=_("A run-off ballot is drafted among the tied candidates.")) as work:
         created = closing.start_runoff(db, current_user, _ballot(ballot_id),
                                        reason=_("Tie at the cut-off: run-off among the tied "
                                                 "candidates."))
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
+    if not work.ok:
         return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
-    db.commit()
-    flash(_("A run-off ballot is drafted among the tied candidates."), "success")
     return redirect(url_for("officials.ballot_desk", ballot_id=created.id))

@@ -6,39 +6,27 @@ import csv
 import io
 
 from flask import Response, abort, render_template, request
-from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import charts
 from app.auth.access import PUBLIC, allow
+from app.ballots.charts import result_chart
 from app.ballots.forms import TrackerForm
 from app.db import get_session
 from app.public import bp
 from proposals.sheets import safe_cell
 from votes import casting, closing
-from votes.ballots import Ballot, RollCallVote
+from votes.ballots import Ballot, BallotStatus, RollCallVote
 from votes.base import DomainError
 from votes.bulletin import find_by_tracker, published_bulletin
+from votes.closing import COUNTED
 from votes.people import User
 
 
 def _ballot(ballot_id: int) -> Ballot:
     found = get_session().get(Ballot, ballot_id)
-    if found is None or found.status == "draft":
+    if found is None or found.status == BallotStatus.DRAFT:
         abort(404)
     return found
-
-
-def result_chart(ballot: Ballot, result: dict) -> dict:
-    names = {o.id: o.title for o in ballot.options}
-    rows = result["rows"]
-    needed = {row["needed"] for row in rows}
-    # One threshold line when every candidate is measured against the same base.
-    line = needed.pop() if len(needed) == 1 and None not in needed else None
-    return charts.bar_chart(
-        [names[row["id"]] for row in rows], [row["yes"] for row in rows],
-        title=_("Yes votes per candidate"), y_title=_("Yes votes"),
-        threshold=line, threshold_label=_("Needed to pass: %(n)s", n=line) if line else "")
 
 
 @bp.route("/ballots/<int:ballot_id>")
@@ -47,7 +35,7 @@ def ballot_result(ballot_id: int):
     db = get_session()
     ballot = _ballot(ballot_id)
     result = figure = roll_call = None
-    if ballot.status in ("closed", "published"):
+    if ballot.status in COUNTED:
         result = closing.ballot_result(db, ballot)
         figure = result_chart(ballot, result)
         if not ballot.rules.secret:
@@ -57,7 +45,7 @@ def ballot_result(ballot_id: int):
                 .where(RollCallVote.ballot_id == ballot_id).order_by(User.display_name)).all()
     tracker_form = TrackerForm(request.args)
     found = None
-    if ballot.status == "published" and request.args.get("tracker"):
+    if ballot.status == BallotStatus.PUBLISHED and request.args.get("tracker"):
         found = find_by_tracker(db, ballot_id, request.args["tracker"]) or False
     return render_template(
         "public/ballot.html", ballot=ballot, result=result, figure=figure,

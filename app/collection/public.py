@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,24 +20,20 @@ from sqlalchemy import select
 
 from app.auth.access import PUBLIC, SIGNED_IN, allow
 from app.collection.forms import ActionForm, CommentForm, ReportForm
-from app.db import get_session
+from app.db import get_session, writing
 from app.extensions import talisman
-from app.messages import domain_message
 from app.pagination import paginate
 from app.public import bp
+from app.uploads import PHOTO_POLICY, send_photo
 from proposals.collection import moderation
 from proposals.collection import services as collection
 from proposals.collection.models import Comment, Proposal, ProposalPhoto
-from proposals.collection.photos import photo_path, serving_headers
 from proposals.collection.queries import SORTS, ProposalFilter, distinct_places, proposals_query
 from proposals.collection.queries import similar_proposals as find_similar
 from proposals.cycles.models import Cycle
+from proposals.cycles.stages import Stage
 from proposals.implementation.models import Project
 from proposals.shortlist.models import CandidateSource
-from votes.base import DomainError
-
-# A photo opened on its own runs nothing, even if a browser were fooled about its type.
-PHOTO_POLICY = {"default-src": "'none'", "sandbox": ""}
 
 
 def can_see_hidden(proposal_or_comment) -> bool:
@@ -116,7 +111,7 @@ def proposal(proposal_id: int):
         can_see_hidden=can_see_hidden,
         cosigned=me is not None and collection.has_cosigned(db, me, proposal_id),
         following=me is not None and collection.is_following(db, me, proposal_id),
-        collecting=found.cycle.stage == "collection",
+        collecting=found.cycle.stage == Stage.COLLECTION,
         comment_form=CommentForm(), report_form=ReportForm(), action_form=ActionForm(),
         candidate=(candidate := source.candidate
                    if (source := db.get(CandidateSource, proposal_id)) else None),
@@ -150,13 +145,7 @@ def photo(key: str):
     found = db.scalar(select(ProposalPhoto).where(ProposalPhoto.key == key))
     if found is None or (found.proposal.hidden and not can_see_hidden(found.proposal)):
         abort(404)
-    try:
-        path = photo_path(current_app.config["UPLOAD_DIR"], key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(path, mimetype=found.content_type, conditional=True, max_age=86400)
-    response.headers.update(serving_headers(found.content_type, public=not found.proposal.hidden))
-    return response
+    return send_photo(key, found.content_type, public=not found.proposal.hidden)
 
 
 def _back(proposal_id: int, anchor: str = ""):
@@ -175,14 +164,10 @@ def comment(proposal_id: int):
     parent = None
     if form.parent_id.data and form.parent_id.data.isdigit():
         parent = db.get(Comment, int(form.parent_id.data))
-    try:
+    with writing(success=_("Your comment is posted.")) as work:
         created = collection.add_comment(db, current_user, found, form.body.data, parent)
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
+    if not work.ok:
         return _back(proposal_id, "#discussion")
-    db.commit()
-    flash(_("Your comment is posted."), "success")
     return _back(proposal_id, f"#comment-{created.id}")
 
 
@@ -211,15 +196,9 @@ def report(proposal_id: int):
     if not form.validate_on_submit() or not form.target_id.data.isdigit():
         flash(_("Please say briefly why this should be looked at."), "error")
         return _back(proposal_id)
-    try:
+    with writing(success=_("Thank you. Moderators will look at it.")):
         moderation.report(db, current_user, form.target_type.data, int(form.target_id.data),
                           form.reason.data)
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
-    else:
-        db.commit()
-        flash(_("Thank you. Moderators will look at it."), "success")
     return _back(proposal_id)
 
 

@@ -19,11 +19,10 @@ from app.council.forms import (
     MotionForm,
     ReportForm,
 )
-from app.council.public import load_council
-from app.db import begin_writing, get_session
+from app.council.support import load_council
+from app.db import get_session, writing
 from app.delegates import bp
 from app.implementation.support import today
-from app.messages import domain_message
 from proposals.council import loop, meetings
 from proposals.council import services as councils
 from proposals.council.models import ActionItem, AgendaItem, Attendance, Meeting, Topic
@@ -31,7 +30,6 @@ from proposals.council.rules import SCHEDULABLE, TopicState
 from proposals.council.topics import topics_of
 from votes import casting
 from votes.ballots import Ballot
-from votes.base import DomainError
 from votes.people import User, roster
 
 
@@ -44,15 +42,8 @@ def _run(back: str, service, done: str, form=None):
         flash(errors[0] if errors else _("The request was incomplete; nothing changed."),
               "error")
         return redirect(back)
-    begin_writing(db)
-    try:
+    with writing(begin=True, success=done):
         service(db, form)
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
-    else:
-        db.commit()
-        flash(done, "success")
     return redirect(back)
 
 
@@ -85,17 +76,12 @@ def council_meeting_new(council_id: int):
     council = load_council(council_id)
     form = MeetingForm()
     if form.validate_on_submit():
-        try:
+        with writing(success=_("The meeting is planned. Members can now put topics on its "
+                               "agenda.")) as work:
             meeting = meetings.plan_meeting(db, current_user, council, held_on=form.held_on.data,
                                             place=form.place.data, today=today(),
                                             starts_at=form.starts_at.data)
-        except DomainError as error:
-            db.rollback()
-            flash(domain_message(error), "error")
-        else:
-            db.commit()
-            flash(_("The meeting is planned. Members can now put topics on its agenda."),
-                  "success")
+        if work.ok:
             return redirect(url_for("delegates.council_meeting", meeting_id=meeting.id))
     return render_template("council/meeting_new.html", form=form, council=council)
 

@@ -10,15 +10,13 @@ from sqlalchemy import select
 from app.auth.access import allow
 from app.collection.forms import ActionForm
 from app.council.forms import ConvenorForm, CouncilForm, ElectionForm, fraction
-from app.council.public import load_council
-from app.db import begin_writing, get_session
+from app.council.support import load_council
+from app.db import get_session, writing
 from app.implementation.support import today
-from app.messages import apply_to_form, domain_message
 from app.officials import bp
 from proposals.council import services as councils
 from proposals.council.models import Council, CouncilTerm
 from votes import casting, closing
-from votes.base import DomainError
 from votes.people import Assembly, AssemblyKind, User, find_user, roster
 
 
@@ -35,19 +33,13 @@ def councils_desk():
                             .order_by(Assembly.name)) if a.name not in taken]
     if form.validate_on_submit():
         num, den = fraction(form.quorum.data)
-        try:
+        with writing(form, success=_("The council is registered; its present members form its "
+                                     "first term.")) as work:
             found = councils.register_council(
                 db, current_user, db.get(Assembly, form.assembly_id.data),
                 community=form.community.data, size=form.size.data, quorum_num=num,
                 quorum_den=den)
-        except DomainError as error:
-            db.rollback()
-            if not apply_to_form(error, form):
-                flash(domain_message(error), "error")
-        else:
-            db.commit()
-            flash(_("The council is registered; its present members form its first term."),
-                  "success")
+        if work.ok:
             return redirect(url_for("public.council", council_id=found.id))
     terms = {c.id: councils.terms(db, c) for c in registered}
     return render_template("council/official_councils.html", councils=registered, form=form,
@@ -70,20 +62,14 @@ def council_election_new(council_id: int):
             form.candidates.errors = [_("No such account: %(names)s", names=", ".join(unknown))]
         else:
             num, den = fraction(form.quorum.data)
-            begin_writing(db)
-            try:
+            with writing(begin=True, success=_("The election is drafted. Check the candidates, "
+                                               "then open it.")) as work:
                 term = councils.create_election(
                     db, current_user, load_council(council_id), title=form.title.data,
                     term_start=form.term_start.data, term_end=form.term_end.data,
                     candidates=people, quorum_num=num,
                     quorum_den=den)
-            except DomainError as error:
-                db.rollback()
-                flash(domain_message(error), "error")
-            else:
-                db.commit()
-                flash(_("The election is drafted. Check the candidates, then open it."),
-                      "success")
+            if work.ok:
                 return redirect(url_for("officials.council_term", term_id=term.id))
     return render_template("council/election_new.html", form=form, council=council,
                            electorate=len(councils.electorate(db, council)))
@@ -118,15 +104,8 @@ def _act(term_id: int, action, done: str, form=None):
     if not form.validate_on_submit():
         flash(_("The request was incomplete; nothing changed."), "error")
         return redirect(url_for("officials.council_term", term_id=term_id))
-    begin_writing(db)
-    try:
+    with writing(begin=True, success=done):
         action(db, _term(term_id), form)
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
-    else:
-        db.commit()
-        flash(done, "success")
     return redirect(url_for("officials.council_term", term_id=term_id))
 
 

@@ -11,6 +11,7 @@ from app import charts
 from app.auth.access import PUBLIC, allow
 from app.council.forms import CommentForm, RatingForm
 from app.council.messages import RATING_LABELS, RESOLUTION_BUCKET_LABELS, TOPIC_STATE_LABELS
+from app.council.support import load_council
 from app.db import get_session
 from app.implementation.support import today
 from app.public import bp
@@ -30,10 +31,6 @@ from proposals.council.models import AgendaItem, Council, Meeting, Topic
 from proposals.council.rules import LOOP_STEPS, STEP_OF, TopicState
 from proposals.council.topics import agenda_history
 from votes.ballots import Ballot
-
-
-def load_council(council_id: int) -> Council:
-    return get_session().get(Council, council_id) or abort(404)
 
 
 @bp.route("/councils")

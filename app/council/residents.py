@@ -8,14 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.access import allow
-from app.ballots.delegates import submitted_choices
+from app.ballots.marks import reviewable_choices, submitted_choices
 from app.collection.forms import ActionForm
 from app.council.forms import CommentForm, RatingForm, TopicForm
-from app.council.public import load_council
-from app.db import begin_writing, get_session
+from app.council.support import load_council
+from app.db import get_session, writing
 from app.forms import choices
 from app.implementation.support import today
-from app.messages import apply_to_form, domain_message
 from app.residents import bp
 from app.templating import CATEGORY_LABELS
 from proposals.council import services as councils
@@ -27,7 +26,6 @@ from proposals.cycles.models import Cycle
 from votes import casting
 from votes.ballots import VoterRecord
 from votes.base import DomainError
-from votes.rules import InvalidBallot, validate_choices
 
 
 @bp.route("/council")
@@ -48,19 +46,13 @@ def council_raise(council_id: int):
     form.cycle_id.choices = [(0, _("Any time"))] + [
         (c.id, c.title) for c in (db.get(Cycle, i) for i in council_cycle_ids(db, council))]
     if form.validate_on_submit():
-        try:
+        with writing(form, success=_("Your topic is received. You will be told of each step "
+                                     "the council takes.")) as work:
             topic = raise_topic(db, current_user, council, title=form.title.data,
                                 description=form.description.data,
                                 category=form.category.data, today=today(),
                                 cycle_id=form.cycle_id.data or None)
-        except DomainError as error:
-            db.rollback()
-            if not apply_to_form(error, form):
-                flash(domain_message(error), "error")
-        else:
-            db.commit()
-            flash(_("Your topic is received. You will be told of each step the council takes."),
-                  "success")
+        if work.ok:
             return redirect(url_for("public.council_topic", topic_id=topic.id))
     return render_template("council/topic_new.html", form=form, council=council)
 
@@ -74,13 +66,9 @@ def council_rate(topic_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a rating."), "error")
         return redirect(url_for("public.council_topic", topic_id=topic_id))
-    try:
+    with writing() as work:
         state = rate_topic(db, current_user, topic, form.rating.data, form.comment.data, today())
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
-    else:
-        db.commit()
+    if work.ok:
         flash(_("Thank you. The topic is closed.") if state == "closed" else
               _("Thank you. The topic is reopened for the council's next meeting."), "success")
     return redirect(url_for("public.council_topic", topic_id=topic_id))
@@ -93,14 +81,8 @@ def council_comment(meeting_id: int):
     meeting = db.get(Meeting, meeting_id) or abort(404)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
+        with writing(success=_("Your comment is published.")):
             comment_on_agenda(db, current_user, meeting, form.body.data, today())
-        except DomainError as error:
-            db.rollback()
-            flash(domain_message(error), "error")
-        else:
-            db.commit()
-            flash(_("Your comment is published."), "success")
     else:
         flash(_("Write a comment first."), "error")
     return redirect(url_for("public.council_meeting", meeting_id=meeting_id))
@@ -142,11 +124,8 @@ def council_election_review(term_id: int):
     term, ballot = _election(term_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("residents.council_election", term_id=term_id))
-    marks = submitted_choices(ballot)
-    try:
-        validate_choices(ballot.rules, [o.id for o in ballot.options], marks)
-    except InvalidBallot as invalid:
-        flash(domain_message(DomainError(invalid.code, **invalid.params)), "error")
+    marks, allowed = reviewable_choices(ballot)
+    if not allowed:
         return _election_page(term_id, marks=marks)
     return render_template("council/election_review.html", term=term, ballot=ballot,
                            marks=marks, form=ActionForm())
@@ -161,14 +140,10 @@ def council_election_cast(term_id: int):
         return redirect(url_for("residents.council_election", term_id=term_id))
     marks = submitted_choices(ballot)
     ballot_id = ballot.id
-    begin_writing(db)
-    try:
+    with writing(begin=True) as work:
         tracker = casting.cast_ballot(db, ballot_id, current_user, marks)
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
+    if not work.ok:
         return redirect(url_for("residents.council_election", term_id=term_id))
-    db.commit()
     # Rendered, not redirected: the receipt is shown once and never put in a URL.
     return render_template("council/election_cast.html", term=term,
                            ballot=_election(term_id)[1], tracker=tracker)

@@ -8,7 +8,7 @@ from app.auth.access import allow
 from app.db import get_session
 from app.delegates import bp
 from proposals.cycles.models import Cycle
-from votes.ballots import Ballot, VoterRecord
+from votes.ballots import Ballot, BallotStatus, VoterRecord
 from votes.people import Membership
 
 
@@ -26,8 +26,8 @@ def dashboard():
     ).all()
     ballots = db.scalars(
         select(Ballot).where(Ballot.assembly_id.in_([m.assembly_id for m in seats]),
-                             Ballot.status != "draft")
-        .order_by(Ballot.status != "open", Ballot.id.desc()).limit(20)
+                             Ballot.status != BallotStatus.DRAFT)
+        .order_by(Ballot.status != BallotStatus.OPEN, Ballot.id.desc()).limit(20)
     ).all()
     voted = set(db.scalars(select(VoterRecord.ballot_id).where(
         VoterRecord.user_id == current_user.id)))

@@ -72,7 +72,7 @@ def _story(session: Session, cycle: Cycle, project: Project, index: int, office:
         return start + (end - start) * tenths / 10
 
     first = evaluation.latest_round(session, project.id)
-    if first is None:  # opened by itself if the project was completed during evaluation
+    if first is None:  # the demo dates completion directly, so no project_completed event
         first = evaluation.open_round(session, office, project)
     first.opened_at = at(0)
     _ratings(session, rng, project, 1, delegates, residents, DISLIKED if troubled else LIKED,

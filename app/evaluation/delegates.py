@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.auth.access import allow
 from app.delegates import bp
-from app.evaluation.residents import open_for_rating, rate_list, rate_page
+from app.evaluation.rating import open_for_rating, rate_list, rate_page
 from votes.people import Membership
 
 

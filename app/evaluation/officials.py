@@ -9,13 +9,14 @@ from sqlalchemy import select
 
 from app.auth.access import allow
 from app.collection.forms import ActionForm
-from app.db import get_session
+from app.db import get_session, writing
 from app.evaluation.forms import BarForm, RectificationForm
 from app.implementation.support import load_project
-from app.messages import apply_to_form, domain_message
+from app.messages import domain_message
 from app.officials import bp
 from app.pagination import paginate
 from proposals.cycles.models import Cycle
+from proposals.cycles.stages import Stage
 from proposals.evaluation import rounds as evaluation
 from proposals.evaluation import satisfaction as rules
 from proposals.evaluation.models import Rating
@@ -35,14 +36,8 @@ def _apply(action, message: str, target: str):
     db = get_session()
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with writing(success=message):
         action(db)
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
-    else:
-        db.commit()
-        flash(message, "success")
     return redirect(target)
 
 
@@ -55,7 +50,8 @@ def evaluation_desk():
                         .order_by(Cycle.year.desc(), Cycle.id.desc())).all()
     value = request.args.get("cycle", "")
     # Without a choice, the cycle under evaluation: that is where the work is.
-    default = next((c for c in cycles if c.stage == "evaluation"), cycles[0] if cycles else None)
+    default = next((c for c in cycles if c.stage == Stage.EVALUATION),
+                   cycles[0] if cycles else None)
     cycle = db.get(Cycle, int(value)) if value.isdigit() else default
     rows, bar_form = [], None
     if cycle is not None:
@@ -123,16 +119,8 @@ def file_rectification(project_id: int):
     project = load_project(project_id)
     form = RectificationForm(prefix="r")
     if form.validate_on_submit():
-        try:
+        with writing(form, success=_("The rectification report is published.")):
             evaluation.file_rectification(db, current_user, project, form.body.data)
-        except DomainError as error:
-            db.rollback()
-            if not apply_to_form(error, form):
-                flash(domain_message(error), "error")
-        else:
-            db.commit()
-            flash(_("The rectification report is published."), "success")
-            return redirect(_back(project_id))
     else:
         flash(_("Please say what was rectified, in at most 4000 characters."), "error")
     return redirect(_back(project_id))
@@ -148,12 +136,6 @@ def set_bar(cycle_id: int):
     if not form.validate_on_submit():
         flash(domain_message(DomainError("bad_bar")), "error")
         return redirect(target)
-    try:
+    with writing(success=_("The satisfaction bar is now %(n)d%%.", n=form.bar.data)):
         evaluation.set_bar(db, current_user, cycle, form.bar.data)
-    except DomainError as error:
-        db.rollback()
-        flash(domain_message(error), "error")
-    else:
-        db.commit()
-        flash(_("The satisfaction bar is now %(n)d%%.", n=form.bar.data), "success")
     return redirect(target)

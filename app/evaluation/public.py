@@ -1,102 +1,26 @@
-"""Public results: a cycle's report with charts, a project's evaluation, and the open data."""
+"""Public results of evaluation: a cycle's report with charts and downloads, a project's rounds."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
-
-from flask import Response, abort, current_app, render_template, request
+from flask import abort, render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app import charts
 from app.auth.access import PUBLIC, allow
-from app.ballots.public import result_chart
+from app.ballots.charts import result_chart
 from app.db import get_session
 from app.evaluation.messages import FUNNEL_LABELS
 from app.implementation.support import load_project, today
+from app.opendata.downloads import FORMATS, download
 from app.public import bp
 from app.templating import CATEGORY_LABELS
 from proposals.cycles.models import Cycle
 from proposals.evaluation import rounds as evaluation
 from proposals.evaluation.satisfaction import RaterKind
 from proposals.opendata import datasets as opendata
-from proposals.opendata.datasets import FIELDS, PUBLIC_DATASETS, REPORT_DATASETS, CycleReport, plain
-from proposals.sheets import safe_cell
+from proposals.opendata.datasets import REPORT_DATASETS, CycleReport
 
-FORMATS = "any(csv, json)"
-_PUBLIC = "any(" + ", ".join(PUBLIC_DATASETS) + ")"
 _REPORT = "any(" + ", ".join(REPORT_DATASETS) + ")"
-FLUSH_EVERY = 500
-
-
-# --- CSV and JSON, streamed -----------------------------------------------------------
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ";".join(str(item) for item in value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return safe_cell(value)
-
-
-def csv_lines(fields: Sequence[str], rows: Iterable[dict]) -> Iterator[str]:
-    """CSV with a BOM, so that spreadsheet programs read the Chinese text as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    out.write("\ufeff")
-    writer.writerow(fields)
-    for index, row in enumerate(rows, start=1):
-        writer.writerow([_cell(row[field]) for field in fields])
-        if index % FLUSH_EVERY == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
-
-
-def json_chunks(head: dict, fields: Sequence[str], rows: Iterable[dict]) -> Iterator[str]:
-    """{...head, "fields": [...], "rows": [{...}, ...]}, one row at a time."""
-    opening = json.dumps({**head, "fields": list(fields)}, ensure_ascii=False)
-    yield opening[:-1] + ', "rows": ['
-    for index, row in enumerate(rows):
-        text = json.dumps({field: plain(row[field]) for field in fields}, ensure_ascii=False)
-        yield ("," if index else "") + text
-    yield "]}"
-
-
-def download(name: str, fmt: str, rows: Iterable[dict], filename: str,
-             head: dict | None = None) -> Response:
-    fields = FIELDS[name]
-    if fmt == "csv":
-        body, mimetype = csv_lines(fields, rows), "text/csv"
-    else:
-        body, mimetype = json_chunks({"dataset": name, **(head or {})}, fields, rows), (
-            "application/json")
-    return Response((chunk.encode("utf-8") for chunk in body), mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename={filename}.{fmt}"})
-
-
-def _streamed(dataset: str, **options) -> Iterator[dict]:
-    """A dataset's rows read while the response is sent, after the request's own session
-    has closed: a session of their own, closed when the last row is out."""
-    session = current_app.extensions["yishi.sessionmaker"]()
-
-    def rows() -> Iterator[dict]:
-        try:
-            yield from opendata.dataset_rows(session, dataset, **options)
-        finally:
-            session.close()
-
-    return rows()
 
 
 # --- the cycle report ------------------------------------------------------------------
@@ -173,30 +97,3 @@ def project_evaluation(project_id: int):
     return render_template(
         "evaluation/project.html", project=project, rounds=rounds, kinds=list(RaterKind),
         reports=evaluation.reports_of(db, project_id), log=evaluation.log_of(db, project_id))
-
-
-# --- open data -------------------------------------------------------------------------
-
-
-@bp.route("/data")
-@allow(PUBLIC)
-def open_data():
-    """Every public dataset, its stable addresses and what each field means."""
-    db = get_session()
-    cycles = db.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())).all()
-    return render_template("opendata/index.html", datasets=PUBLIC_DATASETS, fields=FIELDS,
-                           cycles=cycles)
-
-
-@bp.route(f"/data/<{_PUBLIC}:dataset>.<{FORMATS}:fmt>")
-@allow(PUBLIC)
-def dataset_file(dataset: str, fmt: str):
-    """One dataset, whole or of one cycle (?cycle=ID), as CSV or JSON."""
-    value = request.args.get("cycle", "")
-    cycle_id = int(value) if value.isdigit() else None
-    if cycle_id is not None:
-        _cycle(cycle_id)
-    rows = _streamed(dataset, today=today(), cycle_id=cycle_id)
-    name = dataset if cycle_id is None else f"{dataset}-cycle-{cycle_id}"
-    return download(dataset, fmt, rows, f"yishi-{name}",
-                    {"cycle_id": cycle_id} if cycle_id is not None else None)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.access import allow
-from app.db import get_session
+from app.db import get_session, writing
 from app.delegates import bp
 from app.implementation.forms import InspectionForm
 from app.implementation.support import load_project, today
-from app.messages import apply_to_form, domain_message
 from proposals.cycles.models import Cycle
 from proposals.implementation import services as implementation
 from proposals.implementation import supervision
 from proposals.implementation.models import FollowUp, Project
-from votes.base import DomainError
 from votes.people import Membership
 
 
@@ -50,18 +48,12 @@ def inspect(project_id: int):
     if form.validate_on_submit():
         follow_ups = [(row.form.request.data, row.form.due_on.data) for row in form.follow_ups
                       if (row.form.request.data or "").strip()]
-        try:
+        with writing(form, success=_("The inspection is recorded and published.")) as work:
             supervision.record_inspection(
                 db, current_user, project, inspected_on=form.inspected_on.data,
                 participants=form.participants.data, findings=form.findings.data, today=day,
                 follow_ups=follow_ups)
-        except DomainError as error:
-            db.rollback()
-            if not apply_to_form(error, form):
-                flash(domain_message(error), "error")
-        else:
-            db.commit()
-            flash(_("The inspection is recorded and published."), "success")
+        if work.ok:
             return redirect(url_for("public.project", project_id=project_id) + "#inspections")
     return render_template("projects/inspect.html", form=form, project=project,
                            allowed=supervision.may_inspect(db, current_user, project, day))

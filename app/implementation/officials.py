@@ -17,9 +17,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.access import allow
-from app.db import get_session
+from app.db import get_session, writing
 from app.forms import choices
-from app.implementation import messages as project_messages  # noqa: F401  (adds the project error messages)
 from app.implementation.forms import (
     AnswerForm,
     BulkUpdateForm,
@@ -29,7 +28,7 @@ from app.implementation.forms import (
     ReportForm,
 )
 from app.implementation.support import inspections_of, load_project, today
-from app.messages import domain_message, done, refused
+from app.messages import domain_message
 from app.officials import bp
 from app.uploads import discard, store_all
 from proposals.collection.importing import MAX_BYTES
@@ -84,18 +83,16 @@ def new_project(candidate_id: int):
         form.budget.data = candidate.estimated_cost
     if form.validate_on_submit():
         lead = db.get(User, form.lead_official_id.data)
-        try:
+        with writing(form, success=_("The project is started. Plan its milestones "
+                                     "next.")) as work:
             if lead is None:
                 raise DomainError("lead_not_official", field="lead_official_id")
             created = implementation.create_project(
                 db, current_user, candidate, lead_official=lead,
                 start_date=form.start_date.data, target_date=form.target_date.data,
                 budget=form.budget.data, report_interval_days=form.report_interval_days.data)
-        except DomainError as error:
-            refused(error, form)
-        else:
-            return done(_("The project is started. Plan its milestones next."),
-                         url_for("officials.project_milestones", project_id=created.id))
+        if work.ok:
+            return redirect(url_for("officials.project_milestones", project_id=created.id))
     return render_template("projects/new_project.html", form=form, candidate=candidate)
 
 
@@ -132,15 +129,12 @@ def project_milestones(project_id: int):
     if form.validate_on_submit():
         drafts = _milestone_drafts(form)
         if drafts is not None:
-            try:
+            with writing(form, success=_("Milestones saved.")) as work:
                 implementation.set_milestones(db, current_user, project, drafts,
                                               mode=form.mode.data,
                                               manual_reason=form.manual_reason.data or None)
-            except DomainError as error:
-                refused(error, form)
-            else:
-                return done(_("Milestones saved."),
-                             url_for("officials.manage_project", project_id=project_id))
+            if work.ok:
+                return redirect(url_for("officials.manage_project", project_id=project_id))
     reached = {m.id: m.done_on for m in project.milestones}
     return render_template("projects/milestones.html", form=form, project=project, done=reached,
                            mine=_mine(project))
@@ -165,18 +159,15 @@ def report_progress(project_id: int):
         if errors:
             form.photos.errors = errors
         else:
-            try:
+            with writing(form, success=_("The report is published."),
+                         undo=lambda: discard(stored)) as work:
                 implementation.report_progress(
                     db, current_user, project, reported_on=form.reported_on.data,
                     body=form.body.data, today=day, spend_to_date=form.spend_to_date.data,
                     milestone_id=form.milestone_id.data or None, percent=form.percent.data,
                     reason=form.reason.data or None, photos=stored)
-            except DomainError as error:
-                discard(stored)
-                refused(error, form)
-            else:
-                return done(_("The report is published."),
-                             url_for("public.project", project_id=project_id) + "#reports")
+            if work.ok:
+                return redirect(url_for("public.project", project_id=project_id) + "#reports")
     return render_template("projects/report_form.html", form=form, project=project,
                            mine=_mine(project),
                            standing=implementation.standing(project, day))
@@ -205,12 +196,9 @@ def _answer(item, prefix: str, service, message: str):
     if not form.validate_on_submit():
         flash(_("Please write an answer of at most 2000 characters."), "error")
         return redirect(back)
-    try:
+    with writing(success=message):
         service(get_session(), current_user, item, form.answer.data)
-    except DomainError as error:
-        refused(error)
-        return redirect(back)
-    return done(message, back)
+    return redirect(back)
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/answer", methods=["POST"])
@@ -263,13 +251,10 @@ def escalate(project_id: int):
     if not form.validate_on_submit():
         flash(_("Please say what the unit must do."), "error")
         return redirect(back)
-    try:
+    with writing(success=_("The escalation is logged; the unit is told.")):
         supervision.escalate(db, current_user, project, form.grounds.data, form.note.data,
                              today=today(), **thresholds())
-    except DomainError as error:
-        refused(error)
-        return redirect(back)
-    return done(_("The escalation is logged; the unit is told."), back)
+    return redirect(back)
 
 
 @bp.route("/projects/update-template.csv")
@@ -297,13 +282,12 @@ def bulk_update():
                                     today=day,
                                     projects=implementation.update_targets(db, current_user))
             if report.ok:
-                try:
+                # The page shows the refusal against its row, so it is not flashed.
+                with writing(quiet=True) as work:
                     applied = implementation.bulk_update(db, current_user, report.rows, day)
-                except DomainError as error:
-                    db.rollback()
-                    refused = (error.params.get("row"), domain_message(error))
-                else:
-                    return done(_("%(n)d projects updated.", n=len(applied)),
-                                 url_for("officials.projects_desk"))
+                if work.ok:
+                    flash(_("%(n)d projects updated.", n=len(applied)), "success")
+                    return redirect(url_for("officials.projects_desk"))
+                refused = (work.error.params.get("row"), domain_message(work.error))
     return render_template("projects/bulk_update.html", form=form, report=report,
                            refused=refused)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,13 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from app import charts
 from app.auth.access import PUBLIC, allow
-from app.collection.public import PHOTO_POLICY
 from app.db import get_session
 from app.extensions import talisman
 from app.implementation.support import inspections_of, load_project, today
 from app.pagination import Page, requested_page
 from app.public import bp
-from proposals.collection.photos import photo_path, serving_headers
+from app.uploads import PHOTO_POLICY, send_photo
 from proposals.cycles.models import Cycle
 from proposals.implementation import services as implementation
 from proposals.implementation import supervision
@@ -98,10 +97,4 @@ def report_photo(key: str):
     found = get_session().scalar(select(ReportPhoto).where(ReportPhoto.key == key))
     if found is None:
         abort(404)
-    try:
-        path = photo_path(current_app.config["UPLOAD_DIR"], key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(path, mimetype=found.content_type, conditional=True, max_age=86400)
-    response.headers.update(serving_headers(found.content_type))
-    return response
+    return send_photo(key, found.content_type)

@@ -12,6 +12,7 @@ from proposals.collection.models import Proposal
 from proposals.cycles.models import Cycle
 from proposals.cycles.stages import ORDER
 from proposals.shortlist.adoption import ballots_of_cycle
+from votes.ballots import BallotStatus
 from votes.people import Assembly, Membership, User
 
 
@@ -54,7 +55,7 @@ def cycle(cycle_id: int):
         select(Proposal).where(Proposal.cycle_id == cycle_id)
         .order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(10)
     ).all()
-    ballots = [b for b in ballots_of_cycle(db, cycle_id) if b.status != "draft"]
+    ballots = [b for b in ballots_of_cycle(db, cycle_id) if b.status != BallotStatus.DRAFT]
     return render_template(
         "public/cycle.html", cycle=found, stages=ORDER, by_category=by_category, latest=latest,
         total=sum(n for _, n in by_category), ballots=ballots,

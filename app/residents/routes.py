@@ -12,6 +12,7 @@ from app.residents import bp
 from proposals.collection import services as collection
 from proposals.collection.models import Notification, Proposal
 from proposals.cycles.models import Cycle
+from proposals.cycles.stages import Stage
 
 
 @bp.route("/")
@@ -24,7 +25,7 @@ def dashboard():
         .order_by(Proposal.created_at.desc(), Proposal.id.desc()),
         current_app.config["PAGE_SIZE"],
     )
-    open_cycles = db.scalars(select(Cycle).where(Cycle.stage == "collection")
+    open_cycles = db.scalars(select(Cycle).where(Cycle.stage == Stage.COLLECTION)
                              .order_by(Cycle.year.desc())).all()
     return render_template("residents/dashboard.html", page=page, open_cycles=open_cycles)
 

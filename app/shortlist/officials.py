@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.access import allow
-from app.db import get_session
+from app.db import get_session, writing
 from app.forms import choices
-from app.messages import done, refused
 from app.officials import bp
 from app.pagination import paginate
 from app.shortlist.forms import (
@@ -29,14 +28,11 @@ from proposals.cycles.models import Cycle
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.models import Candidate, CandidateSource, ProposalNote
 from proposals.shortlist.services import CandidateDraft
-from votes.base import DomainError
 from votes.people import User, UserRole
 
 
 def _cycle(cycle_id: int) -> Cycle:
     return get_session().get(Cycle, cycle_id) or abort(404)
-
-
 
 
 @bp.route("/cycles/<int:cycle_id>/screening")
@@ -77,6 +73,23 @@ def _officials(db) -> list:
     return choices([(0, _("Nobody"))] + [(u.id, u.display_name) for u in rows])
 
 
+def _screening_action(db, proposal: Proposal, assign_form, note_form, decline_form) -> str | None:
+    """Do the one action the page posted; what to say once it is saved, None if none was."""
+    if assign_form.submit.data and assign_form.validate_on_submit():
+        assignee = db.get(User, assign_form.assignee_id.data) \
+            if assign_form.assignee_id.data else None
+        shortlist.assign(db, current_user, proposal, assignee)
+        return _("Assigned.")
+    if note_form.submit.data and note_form.validate_on_submit():
+        shortlist.add_note(db, current_user, proposal, note_form.body.data)
+        return _("Note added. It stays internal.")
+    if decline_form.submit.data and decline_form.validate_on_submit():
+        shortlist.decline(db, current_user, proposal, decline_form.ground.data,
+                          decline_form.reason.data)
+        return _("Declined; the reason is published.")
+    return None
+
+
 @bp.route("/proposals/<int:proposal_id>/screen", methods=["GET", "POST"])
 @allow("official")
 def screen(proposal_id: int):
@@ -86,22 +99,12 @@ def screen(proposal_id: int):
     assign_form, note_form, decline_form = AssignForm(prefix="a"), NoteForm(prefix="n"), \
         DeclineForm(prefix="d")
     assign_form.assignee_id.choices = _officials(db)
-    back = url_for("officials.screen", proposal_id=proposal_id)
-    try:
-        if assign_form.submit.data and assign_form.validate_on_submit():
-            assignee = db.get(User, assign_form.assignee_id.data) \
-                if assign_form.assignee_id.data else None
-            shortlist.assign(db, current_user, proposal, assignee)
-            return done(_("Assigned."), back)
-        if note_form.submit.data and note_form.validate_on_submit():
-            shortlist.add_note(db, current_user, proposal, note_form.body.data)
-            return done(_("Note added. It stays internal."), back)
-        if decline_form.submit.data and decline_form.validate_on_submit():
-            shortlist.decline(db, current_user, proposal, decline_form.ground.data,
-                              decline_form.reason.data)
-            return done(_("Declined; the reason is published."), back)
-    except DomainError as error:
-        refused(error, decline_form if decline_form.submit.data else None)
+    if request.method == "POST":
+        with writing(decline_form if decline_form.submit.data else None) as work:
+            said = _screening_action(db, proposal, assign_form, note_form, decline_form)
+        if work.ok and said:
+            flash(said, "success")
+            return redirect(url_for("officials.screen", proposal_id=proposal_id))
     if request.method == "GET":
         assign_form.assignee_id.data = proposal.assignee_id or 0
     notes = db.scalars(select(ProposalNote).where(ProposalNote.proposal_id == proposal_id)
@@ -138,16 +141,13 @@ def new_candidate(cycle_id: int):
             form.title.data, form.description.data = picked[0].title, picked[0].description
             form.location.data = f"{picked[0].street}{picked[0].community}"
     if form.validate_on_submit():
-        try:
+        with writing(form, success=_("Candidate project saved.")) as work:
             created = shortlist.create_candidate(
                 db, current_user, cycle, _draft(form), numbers(form.proposal_numbers.data),
                 reason=form.reason.data or None)
-        except DomainError as error:
-            refused(error, form)
-        else:
-            return done(_("Candidate project saved."),
-                         url_for("officials.shortlist_desk", cycle_id=cycle_id)
-                         + f"#candidate-{created.id}")
+        if work.ok:
+            return redirect(url_for("officials.shortlist_desk", cycle_id=cycle_id)
+                            + f"#candidate-{created.id}")
     return render_template("officials/candidate_form.html", form=form, cycle=cycle,
                            candidate=None)
 
@@ -162,15 +162,12 @@ def edit_candidate(candidate_id: int):
         form.proposal_numbers.data = ""
     withdraw_form = WithdrawForm(prefix="w")
     if form.submit.data and form.validate_on_submit():
-        try:
+        with writing(form, success=_("Candidate project saved.")) as work:
             shortlist.update_candidate(db, current_user, candidate, _draft(form),
                                        numbers(form.proposal_numbers.data),
                                        reason=form.reason.data or None)
-        except DomainError as error:
-            refused(error, form)
-        else:
-            return done(_("Candidate project saved."),
-                         url_for("officials.shortlist_desk", cycle_id=candidate.cycle_id))
+        if work.ok:
+            return redirect(url_for("officials.shortlist_desk", cycle_id=candidate.cycle_id))
     return render_template("officials/candidate_form.html", form=form, cycle=candidate.cycle,
                            candidate=candidate, withdraw_form=withdraw_form)
 
@@ -183,15 +180,27 @@ def withdraw_candidate(candidate_id: int):
     cycle_id = candidate.cycle_id
     form = WithdrawForm(prefix="w")
     if form.validate_on_submit():
-        try:
+        with writing(success=_("Candidate project removed.")) as work:
             shortlist.withdraw_candidate(db, current_user, candidate,
                                          reason=form.reason.data or None)
-        except DomainError as error:
-            refused(error)
-        else:
-            return done(_("Candidate project removed."),
-                         url_for("officials.shortlist_desk", cycle_id=cycle_id))
+        if work.ok:
+            return redirect(url_for("officials.shortlist_desk", cycle_id=cycle_id))
     return redirect(url_for("officials.edit_candidate", candidate_id=candidate_id))
+
+
+def _desk_action(db, cycle: Cycle, view, frame_form, submit_form) -> str | None:
+    """Do the one action the desk posted; what to say once it is saved, None if none was."""
+    if frame_form.submit.data and frame_form.validate_on_submit():
+        shortlist.set_frame(db, current_user, cycle, budget=frame_form.budget.data,
+                            seats=frame_form.seats.data)
+        return _("Saved.")
+    if submit_form.submit.data and submit_form.validate_on_submit():
+        if view.warnings and not submit_form.confirm.data:
+            submit_form.confirm.errors = [_("Please confirm that you have read the warnings.")]
+        else:
+            shortlist.submit_shortlist(db, current_user, cycle)
+            return _("The shortlist is submitted to the assembly and locked.")
+    return None
 
 
 @bp.route("/cycles/<int:cycle_id>/shortlist", methods=["GET", "POST"])
@@ -203,21 +212,12 @@ def shortlist_desk(cycle_id: int):
     frame_form = FrameForm(prefix="f", obj=cycle if request.method == "GET" else None)
     submit_form = SubmitShortlistForm(prefix="s")
     view = shortlist.view_budget(db, cycle)
-    back = url_for("officials.shortlist_desk", cycle_id=cycle_id)
-    try:
-        if frame_form.submit.data and frame_form.validate_on_submit():
-            shortlist.set_frame(db, current_user, cycle, budget=frame_form.budget.data,
-                                seats=frame_form.seats.data)
-            return done(_("Saved."), back)
-        if submit_form.submit.data and submit_form.validate_on_submit():
-            if view.warnings and not submit_form.confirm.data:
-                submit_form.confirm.errors = [
-                    _("Please confirm that you have read the warnings.")]
-            else:
-                shortlist.submit_shortlist(db, current_user, cycle)
-                return done(_("The shortlist is submitted to the assembly and locked."), back)
-    except DomainError as error:
-        refused(error)
+    if request.method == "POST":
+        with writing() as work:
+            said = _desk_action(db, cycle, view, frame_form, submit_form)
+        if work.ok and said:
+            flash(said, "success")
+            return redirect(url_for("officials.shortlist_desk", cycle_id=cycle_id))
     return render_template(
         "officials/shortlist.html", cycle=cycle, view=view, frame_form=frame_form,
         submit_form=submit_form, candidates=shortlist.candidates(db, cycle_id),

@@ -8,7 +8,7 @@ from app import charts
 from app.auth.access import PUBLIC, allow
 from app.db import get_session
 from app.public import bp
-from proposals.collection.models import Proposal
+from proposals.collection.models import Proposal, ProposalStatus
 from proposals.cycles.models import Cycle
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.models import ShortlistAmendment
@@ -21,7 +21,8 @@ def shortlist_page(cycle_id: int):
     cycle = db.get(Cycle, cycle_id) or abort(404)
     candidates = shortlist.candidates(db, cycle_id)
     declined = db.scalars(
-        select(Proposal).where(Proposal.cycle_id == cycle_id, Proposal.status == "declined",
+        select(Proposal).where(Proposal.cycle_id == cycle_id,
+                               Proposal.status == ProposalStatus.DECLINED,
                                Proposal.hidden.is_(False))
         .order_by(Proposal.decline_ground, Proposal.id)).all()
     received = db.scalar(select(func.count(Proposal.id)).where(

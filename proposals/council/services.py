@@ -95,13 +95,6 @@ def is_member(session: Session, user: User, assembly_id: int, on: date) -> bool:
     return any(u.id == user.id for u in roster(session, assembly_id, on))
 
 
-def require_member(session: Session, actor: User, council: Council, on: date) -> CouncilTerm:
-    term = current_term(session, council, on)
-    if term is None or not is_member(session, actor, term.assembly_id, on):
-        raise DomainError("members_only")
-    return term
-
-
 def require_convenor(session: Session, actor: User, assembly_id: int, on: date) -> None:
     chair = convenor(session, assembly_id, on)
     if chair is None or chair.id != actor.id:

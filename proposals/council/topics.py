@@ -13,6 +13,7 @@ from proposals.council.models import AgendaItem, Council, CouncilTerm, Topic, To
 from proposals.council.rules import IllegalTransition, TopicEvent, TopicState, advance
 from proposals.council.services import clean_text
 from proposals.cycles.models import Cycle
+from proposals.cycles.stages import Stage
 from votes.base import DomainError
 from votes.people import Role, User
 
@@ -52,7 +53,7 @@ def council_cycle_ids(session: Session, council: Council) -> list[int]:
     """Cycles run by any term of the council, which a topic may be raised for."""
     return list(session.scalars(
         select(Cycle.id).join(CouncilTerm, CouncilTerm.assembly_id == Cycle.assembly_id)
-        .where(CouncilTerm.council_id == council.id, Cycle.stage != "closed")
+        .where(CouncilTerm.council_id == council.id, Cycle.stage != Stage.CLOSED)
         .order_by(Cycle.year.desc(), Cycle.id.desc())))
 
 

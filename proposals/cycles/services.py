@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from proposals import events
 from proposals.cycles.models import Cycle, StageTransition
 from proposals.cycles.stages import Stage, StageRefused, plan_move
 from votes.base import DomainError, utcnow
@@ -35,7 +36,10 @@ def create_cycle(
 def advance_cycle(
     session: Session, cycle: Cycle, actor: User, target: str, *, now: datetime | None = None
 ) -> StageTransition:
-    """Move the cycle one stage forward; the refusal's code says why it cannot."""
+    """Move the cycle one stage forward; the refusal's code says why it cannot.
+
+    Once the move is flushed, events.cycle_stage_changed tells the other contexts.
+    """
     try:
         move = plan_move(cycle.stage, target, actor_is_admin=actor.has_role(Role.ADMIN))
     except StageRefused as refused:
@@ -47,4 +51,6 @@ def advance_cycle(
     cycle.stage = move.target.value
     session.add(transition)
     session.flush()
+    events.cycle_stage_changed.send(cycle, session=session, actor=actor,
+                                    from_stage=move.source.value, to_stage=move.target.value)
     return transition

@@ -1,13 +1,13 @@
-"""Evaluation rounds: reading them; opening, closing and rectifying (rating.py rates)."""
+"""Evaluation rounds: reading them; opening, closing and rectifying (rating.py rates).
+
+The first round opens by itself when a project is completed during its cycle's evaluation
+stage, or when a cycle moves into evaluation: the handlers below, which proposals.wiring
+connects to the events of implementation and cycles.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    event,
-    func,
-    inspect,
-    select,
-)
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from proposals.collection.models import Notification
@@ -83,7 +83,7 @@ def _log(session: Session, project_id: int, round_no: int, action: str,
 
 def _tell(session: Session, project: Project, kind: str, user_ids: set[int],
           **params) -> None:
-    # Notification rows are added without a flush, so this also works inside a flush.
+    # Notification rows are added without a flush; the caller flushes.
     for user_id in sorted(user_ids):
         session.add(Notification(user_id=user_id, kind=kind, proposal_id=None,
                                  params={"title": project.title, "project": project.id,
@@ -133,7 +133,8 @@ def open_round(session: Session, actor: User, project: Project) -> EvaluationRou
 def open_due_rounds(session: Session, projects: list[Project]) -> list[Project]:
     """The automatic first round: completed projects of cycles under evaluation, not yet rated.
 
-    Adds without flushing, so the flush hook below can call it.
+    Adds without flushing (the handlers below flush). A project that has a round already,
+    or one pending in the session, is left alone: calling it again opens nothing.
     """
     opened = []
     for project in projects:
@@ -152,21 +153,26 @@ def open_due_rounds(session: Session, projects: list[Project]) -> list[Project]:
     return opened
 
 
-def _changed(obj, key: str) -> bool:
-    return inspect(obj).attrs[key].history.has_changes()
+# --- opening by itself: handlers of other contexts' events (see proposals.wiring) --------
 
 
-@event.listens_for(Session, "before_flush")
-def _open_when_due(session: Session, _context, _instances) -> None:
-    # A project completed during evaluation, or a cycle moved into evaluation, opens the
-    # first round in the same transaction, whichever service made the change.
-    due = [o for o in session.dirty if isinstance(o, Project) and _changed(o, "completed_on")]
-    for cycle in [o for o in session.dirty if isinstance(o, Cycle) and _changed(o, "stage")]:
-        if cycle.stage == Stage.EVALUATION.value:
-            due += session.scalars(select(Project).where(
-                Project.cycle_id == cycle.id, Project.completed_on.is_not(None)))
-    if due:
-        open_due_rounds(session, due)
+def on_project_completed(project: Project, *, session: Session, **_payload) -> None:
+    """events.project_completed: a project completed during evaluation opens its round."""
+    if open_due_rounds(session, [project]):
+        session.flush()
+
+
+def on_cycle_stage_changed(cycle: Cycle, *, session: Session, to_stage: str,
+                           **_payload) -> None:
+    """events.cycle_stage_changed: a cycle moving into evaluation opens its completed
+    projects' rounds."""
+    if to_stage != Stage.EVALUATION.value:
+        return
+    done = list(session.scalars(select(Project).where(
+        Project.cycle_id == cycle.id, Project.completed_on.is_not(None))
+        .order_by(Project.id)))
+    if open_due_rounds(session, done):
+        session.flush()
 
 
 def close_round(session: Session, actor: User, project: Project) -> rules.Verdict:

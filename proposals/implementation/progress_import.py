@@ -8,26 +8,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-# The file reading (size, encodings, XLSX, blank rows) is the proposal import's, so both
-# imports accept and refuse the same files.
-from proposals.collection.importing import (
-    _DATE,
-    _INTEGER,
+# The file reading (size, encodings, XLSX, blank rows) is shared with the proposal import,
+# so both accept and refuse the same files.
+from proposals import sheets
+from proposals.sheets import (
+    INTEGER,
+    MAX_SHOWN,
     Column,
     RowError,
-    _FileError,
-    _read_table,
+    SheetError,
+    parse_date,
     parse_whole_number,
     read_header,
+    read_table,
 )
-from proposals.collection.importing import template_csv as proposal_template_csv
 from proposals.shortlist.services import COST_MAX
 
 __all__ = ["COLUMNS", "NOTE_MAX", "MilestoneInfo", "ProgressRow", "ProjectInfo", "RowError",
            "UpdateReport", "parse_progress", "template_csv"]
 
 NOTE_MAX = 500
-_MAX_SHOWN = 50
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -88,8 +88,8 @@ def parse_progress(data: bytes, filename: str, *, today: date,
                    projects: Mapping[int, ProjectInfo]) -> UpdateReport:
     """Check the whole file and report every problem; the caller applies it only if ok."""
     try:
-        table = _read_table(data, filename)
-    except _FileError as exc:
+        table = read_table(data, filename)
+    except SheetError as exc:
         return UpdateReport(errors=(exc.error,))
     if not table:
         return UpdateReport(errors=(RowError(0, None, "empty_file"),))
@@ -128,7 +128,7 @@ def parse_progress(data: bytes, filename: str, *, today: date,
 
 def template_csv() -> str:
     """A header plus one example row; serve it as utf-8-sig so Excel shows the Chinese."""
-    return proposal_template_csv(COLUMNS, ("12", "2027-06-30", "", "2", "1500000",
+    return sheets.template_csv(COLUMNS, ("12", "2027-06-30", "", "2", "1500000",
                                            "主体结构完工，进入设备安装。"))
 
 
@@ -174,12 +174,12 @@ def _check_against(number: int, values: dict[str, Any], positions: dict,
     wanted = values["milestone"]
     if wanted is None:
         return None
+    by_position = wanted.isascii() and wanted.isdigit()  # "²" is a digit int() refuses
     match = next((m for m in project.milestones
-                  if (wanted.isdigit() and m.position == int(wanted)) or m.title == wanted),
-                 None)
+                  if (by_position and m.position == int(wanted)) or m.title == wanted), None)
     if match is None:
         found.append(RowError(number, column("milestone"), "unknown_milestone",
-                              {"value": wanted[:_MAX_SHOWN]}))
+                              {"value": wanted[:MAX_SHOWN]}))
         return None
     if match.done:
         found.append(RowError(number, column("milestone"), "milestone_done",
@@ -190,37 +190,27 @@ def _check_against(number: int, values: dict[str, Any], positions: dict,
 
 def _parse_id(text: str, _today: date) -> tuple[Any, str | None, dict]:
     cleaned = text.lstrip("#№").strip()
-    if not _INTEGER.fullmatch(cleaned) or cleaned.startswith(("-", "+")):
-        return None, "bad_number", {"value": text[:_MAX_SHOWN]}
+    if not INTEGER.fullmatch(cleaned) or cleaned.startswith(("-", "+")):
+        return None, "bad_number", {"value": text[:MAX_SHOWN]}
     return int(cleaned.split(".")[0]), None, {}
 
 
 def _parse_day(text: str, today: date) -> tuple[Any, str | None, dict]:
-    shown = {"value": text[:_MAX_SHOWN]}
-    match = _DATE.fullmatch(text)
-    try:
-        day = date(*(int(part) for part in match.groups())) if match else None
-    except ValueError:  # 2027-02-30
-        day = None
-    if day is None:
-        return None, "bad_date", shown
-    if day > today:
-        return None, "future_date", {"today": today.isoformat(), **shown}
-    return day, None, {}
+    return parse_date(text, today, {"value": text[:MAX_SHOWN]})
 
 
 def _parse_percent(text: str, _today: date) -> tuple[Any, str | None, dict]:
     match = _PERCENT.fullmatch(text)
     if match is None:
-        return None, "bad_number", {"value": text[:_MAX_SHOWN]}
+        return None, "bad_number", {"value": text[:MAX_SHOWN]}
     value = int(match.group(1))
     if not 0 <= value <= 100:
-        return None, "percent_range", {"value": text[:_MAX_SHOWN]}
+        return None, "percent_range", {"value": text[:MAX_SHOWN]}
     return value, None, {}
 
 
 def _parse_spend(text: str, _today: date) -> tuple[Any, str | None, dict]:
-    return parse_whole_number(text, COST_MAX, {"value": text[:_MAX_SHOWN]})
+    return parse_whole_number(text, COST_MAX, {"value": text[:MAX_SHOWN]})
 
 
 def _parse_milestone(text: str, _today: date) -> tuple[Any, str | None, dict]:

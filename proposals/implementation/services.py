@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from proposals import events
 from proposals.collection.models import Category, ProposalStatus
 from proposals.collection.photos import StoredPhoto
 from proposals.collection.services import clean_text, followers, notify
@@ -155,7 +156,7 @@ def create_project(
         report_interval_days=report_interval_days, created_by_id=actor.id)
     session.add(project)
     session.flush()
-    _apply_milestones(session, project, milestones, mode, manual_reason)
+    _apply_milestones(session, actor, project, milestones, mode, manual_reason)
     return project
 
 
@@ -164,12 +165,13 @@ def set_milestones(session: Session, actor: User, project: Project,
                    manual_reason: str | None = None) -> None:
     """Replace the milestone plan; milestones already reached stay, with their dates."""
     require_responsible(actor, project)
-    _apply_milestones(session, project, drafts, mode or project.progress_mode,
+    _apply_milestones(session, actor, project, drafts, mode or project.progress_mode,
                       manual_reason if manual_reason is not None else project.manual_reason)
 
 
-def _apply_milestones(session: Session, project: Project, drafts: Sequence[MilestoneDraft],
-                      mode: str, manual_reason: str | None) -> None:
+def _apply_milestones(session: Session, actor: User, project: Project,
+                      drafts: Sequence[MilestoneDraft], mode: str,
+                      manual_reason: str | None) -> None:
     try:
         mode = ProgressMode(mode).value
     except ValueError:
@@ -214,18 +216,26 @@ def _apply_milestones(session: Session, project: Project, drafts: Sequence[Miles
     project.progress_mode = mode
     session.flush()
     session.refresh(project, ["milestones"])
-    _settle_completion(project, None)
+    done_now = _settle_completion(project, None)
     session.flush()
+    if done_now:
+        events.project_completed.send(project, session=session, actor=actor)
 
 
-def _settle_completion(project: Project, on: date | None) -> None:
-    """Complete at 100 (dated by the report that got there); below 100 it is open again."""
+def _settle_completion(project: Project, on: date | None) -> bool:
+    """Complete at 100 (dated by the report that got there); below 100 it is open again.
+
+    True when the project has just become completed: once that is flushed, the caller sends
+    events.project_completed.
+    """
     if project_progress(project) >= 100:
         if project.completed_on is None:
             latest = last_report(project)
             project.completed_on = on or (latest.reported_on if latest else project.start_date)
+            return True
     else:
         project.completed_on = None
+    return False
 
 
 # --- progress reports -------------------------------------------------------
@@ -285,11 +295,11 @@ def report_progress(
     if percent is not None:
         project.manual_progress, project.manual_reason = percent, why
     project.reports.append(report)
-    was_complete = project.completed_on is not None
-    _settle_completion(project, reported_on)
+    done_now = _settle_completion(project, reported_on)
     report.progress_after = project_progress(project)
     session.flush()
-    done_now = not was_complete and project.completed_on is not None
+    if done_now:
+        events.project_completed.send(project, session=session, actor=actor)
     _tell_residents(session, project, actor, "project_completed" if done_now
                     else "project_report")
     return report

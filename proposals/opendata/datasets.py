@@ -18,7 +18,7 @@ from proposals.implementation.models import Project
 from proposals.implementation.services import last_spend, standing
 from proposals.shortlist.adoption import ballots_of_cycle
 from proposals.shortlist.models import Candidate, CandidateSource
-from votes.ballots import Ballot
+from votes.ballots import Ballot, BallotStatus
 from votes.closing import COUNTED, ballot_result
 
 # Each dataset's columns, in order. Nothing here names or identifies a resident: the
@@ -161,7 +161,8 @@ def counted_ballots(session: Session, cycle_id: int | None = None) -> list[tuple
 
 def ballot_rows_of(cycle_id: int, ballot: Ballot, result: dict) -> Iterator[dict]:
     options = {o.id: o for o in ballot.options}
-    bulletin = f"/ballots/{ballot.id}/bulletin.json" if ballot.status == "published" else None
+    published = ballot.status == BallotStatus.PUBLISHED
+    bulletin = f"/ballots/{ballot.id}/bulletin.json" if published else None
     for row in result["rows"]:
         option = options[row["id"]]
         yield {"ballot_id": ballot.id, "cycle_id": cycle_id, "ballot_title": ballot.title,

@@ -1,15 +1,28 @@
-"""Builders for proposal tests: a cycle collecting proposals and people in every role."""
+"""Fixtures for the functional tests: a cycle collecting proposals, people in every role,
+an adopted candidate and its project, a completed project with raters, seated delegates.
+
+Plain values and helpers (dates, rate_all, new_ballot, seat_council, ...) are in
+tests/functional/builders.py; import them by name.
+"""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
-from proposals.collection.services import ProposalDraft, submit_proposal
-from proposals.cycles.services import create_cycle
-from proposals.cycles.stages import Stage
-from votes.people import Role
+from proposals.collection.services import ProposalDraft, follow, submit_proposal
+from proposals.cycles.services import advance_cycle, create_cycle
+from proposals.implementation import services as implementation
+from proposals.implementation.services import MilestoneDraft
+from proposals.shortlist import services as shortlist
+from proposals.shortlist.services import CandidateDraft
+from tests.functional.builders import DATES, DAY, DONE, START, TARGET, UNIT, seat_delegates
+from votes.casting import create_ballot, open_ballot
+from votes.closing import enter_paper_totals, publish_ballot
+from votes.people import Role, add_member
+from votes.rules import BallotRules
 
-DATES = {s: date(2027, 1 + 2 * i, 1) for i, s in enumerate(Stage)}
+# --- a cycle and people in every role ---------------------------------------------------------
 
 
 @pytest.fixture
@@ -53,3 +66,123 @@ def propose(db, cycle):
         return created
 
     return make
+
+
+# --- implementation: an adopted candidate, its unit's officials, a project -------------------
+
+
+@pytest.fixture
+def clock(app):
+    """Fix the pages' today: clock(date) moves it; it starts on 2027-08-01."""
+    def set_to(day: date) -> date:
+        app.config["TODAY"] = day
+        return day
+
+    set_to(date(2027, 8, 1))
+    return set_to
+
+
+@pytest.fixture
+def unit_official(db, make_user):
+    person = make_user(Role.OFFICIAL, name="王科长")
+    person.unit = UNIT
+    db.commit()
+    return person
+
+
+@pytest.fixture
+def other_official(db, make_user):
+    person = make_user(Role.OFFICIAL, name="赵干事")
+    person.unit = "区教委"
+    db.commit()
+    return person
+
+
+@pytest.fixture
+def delegate_seat(db, admin, assembly, make_user):
+    """A delegate seated in the cycle's assembly."""
+    person = make_user(Role.DELEGATE, name="孙代表")
+    add_member(db, assembly, person, admin, joined_on=date(2024, 1, 1))
+    db.commit()
+    return person
+
+
+@pytest.fixture
+def adopted(db, cycle, admin, official, resident, make_user, propose):
+    """A candidate adopted by the ballot, from two proposals; a resident follows one of them."""
+    lift = propose(resident, title="老旧小区加装电梯")
+    lift2 = propose(make_user(Role.RESIDENT), title="为我们楼加装电梯")
+    fan = make_user(Role.RESIDENT, name="关注者")
+    follow(db, fan, lift)
+    advance_cycle(db, cycle, admin, "shortlist")
+    candidate = shortlist.create_candidate(db, official, cycle, CandidateDraft(
+        title="和平社区老旧小区加装电梯", description="为 6 栋六层住宅加装电梯。",
+        responsible_unit=UNIT, estimated_cost=3_500_000, funding_source="区级财政",
+        expected_completion=TARGET, location="长江街道和平社区"), [lift.id, lift2.id])
+    advance_cycle(db, cycle, admin, "ballot")
+    advance_cycle(db, cycle, admin, "implementation")
+    for proposal in (lift, lift2):
+        proposal.status = "adopted"  # what the ballot's result does to its sources
+    db.commit()
+    return SimpleNamespace(candidate=candidate, proposals=(lift, lift2), fan=fan)
+
+
+@pytest.fixture
+def project(db, adopted, unit_official, official):
+    """The adopted candidate under way: three weighted milestones, none reached yet."""
+    created = implementation.create_project(
+        db, official, adopted.candidate, lead_official=unit_official, start_date=START,
+        target_date=TARGET, milestones=[
+            MilestoneDraft("完成设计和招标", date(2027, 7, 31), 1),
+            MilestoneDraft("电梯井道施工", date(2027, 9, 30), 2),
+            MilestoneDraft("竣工验收", TARGET, 1),
+        ])
+    db.commit()
+    return created
+
+
+# --- evaluation: a completed project, raters, a ballot ----------------------------------------
+
+
+@pytest.fixture
+def completed(db, cycle, admin, project, unit_official, clock):
+    """The project with every milestone reached while its cycle is under evaluation."""
+    advance_cycle(db, cycle, admin, "evaluation")
+    for milestone in list(project.milestones):
+        implementation.report_progress(db, unit_official, project, reported_on=DONE,
+                                       body="节点完成", milestone_id=milestone.id, today=DONE)
+    db.commit()
+    clock(DAY)
+    return project
+
+
+@pytest.fixture
+def residents(make_user):
+    """make(n): n new residents."""
+    def make(n: int, prefix: str = "评价居民") -> list:
+        return [make_user(Role.RESIDENT, name=f"{prefix}{i}") for i in range(n)]
+
+    return make
+
+
+@pytest.fixture
+def counted_ballot(db, cycle, official, adopted, delegate_seat):
+    """A published paper ballot of the cycle: the adopted candidate, 1 yes of 1."""
+    ballot = create_ballot(db, official, cycle.assembly, "cycle", cycle.id, "测试票决",
+                           BallotRules(), [{"title": adopted.candidate.title,
+                                            "cost": adopted.candidate.estimated_cost,
+                                            "ref_id": adopted.candidate.id}])
+    open_ballot(db, official, ballot, on=date(2027, 5, 2))
+    enter_paper_totals(db, official, ballot, {ballot.options[0].id: (1, 0, 0)},
+                       ballots_cast=1, present=1)
+    publish_ballot(db, official, ballot)
+    db.commit()
+    return ballot
+
+
+# --- ballots ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def delegates(db, assembly, admin, make_user):
+    return seat_delegates(db, assembly, admin, make_user, 5)

@@ -2,11 +2,12 @@
 
 Adding a route without an access rule, or with a URL argument this test cannot fill,
 makes this test fail: declare the rule with @allow(...) and add a sample value below, or
-in a module tests/functional/access_samples_<feature>.py whose add_samples(db, base)
+in a module tests/functional/<context>/access_samples.py whose add_samples(db, base)
 returns more URL values (base holds the admin, assembly, cycle and the values below).
 """
 
 import importlib
+import importlib.util
 import pkgutil
 from datetime import date
 
@@ -71,9 +72,10 @@ def samples(db, make_user, assembly):
 def feature_sample_modules():
     import tests.functional as package
 
-    return [importlib.import_module(f"{package.__name__}.{info.name}")
+    return [importlib.import_module(f"{package.__name__}.{info.name}.access_samples")
             for info in pkgutil.iter_modules(package.__path__)
-            if info.name.startswith("access_samples_")]
+            if info.ispkg and importlib.util.find_spec(
+                f"{package.__name__}.{info.name}.access_samples") is not None]
 
 
 def project_samples(db, admin, candidate) -> dict:

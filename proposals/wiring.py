@@ -1,0 +1,30 @@
+"""Connect every context's handlers to the events of the others (proposals.events).
+
+Nothing is connected by importing a module: create_app calls connect_contexts(), and so
+must any program that uses the services without the web app and wants the contexts to
+react to each other (the first evaluation round opening by itself, say).
+"""
+
+from __future__ import annotations
+
+from proposals import events
+from proposals.evaluation import rounds
+
+# (signal, receiver): who listens to what. Receivers are module-level functions, connected
+# strongly, so they stay connected for the life of the process.
+HANDLERS = (
+    (events.cycle_stage_changed, rounds.on_cycle_stage_changed),
+    (events.project_completed, rounds.on_project_completed),
+)
+
+
+def connect_contexts() -> None:
+    """Connect every handler; idempotent, as blinker connects a receiver once per signal."""
+    for signal, receiver in HANDLERS:
+        signal.connect(receiver, weak=False)
+
+
+def disconnect_contexts() -> None:
+    """Undo connect_contexts (tests use it to show a Session does nothing by itself)."""
+    for signal, receiver in HANDLERS:
+        signal.disconnect(receiver)

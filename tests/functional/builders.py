@@ -1,0 +1,111 @@
+"""Builders shared by the functional tests: plain values and helpers, imported by name.
+
+The fixtures built on them (a cycle, people in every role, an adopted candidate, a project,
+a completed project, seated delegates, ...) live in tests/functional/conftest.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from proposals.council import services as councils
+from proposals.cycles.stages import Stage
+from proposals.evaluation import rating
+from votes.base import DomainError
+from votes.casting import cast_ballot, create_ballot, open_ballot
+from votes.people import Assembly, Role, add_member
+from votes.rules import BallotRules
+
+# --- cycles: the cycle fixture's stage dates --------------------------------------------------
+
+DATES = {s: date(2027, 1 + 2 * i, 1) for i, s in enumerate(Stage)}
+
+# --- implementation: the adopted candidate's unit and the project's dates ---------------------
+
+UNIT = "区住建委"
+# The cycle fixture's implementation stage runs from 2027-07-01 to 2027-09-01.
+START, TARGET = date(2027, 7, 1), date(2027, 10, 31)
+
+# --- evaluation -------------------------------------------------------------------------------
+
+DONE = date(2027, 9, 15)  # every milestone reached; the cycle is under evaluation by then
+DAY = date(2027, 9, 20)  # the day raters rate
+
+
+def rate_all(db, project, people, levels, comment=None) -> None:
+    for person, level in zip(people, levels, strict=True):
+        rating.rate(db, person, project, level, comment, today=DAY)
+    db.commit()
+
+
+# --- ballots ----------------------------------------------------------------------------------
+
+VOTING_DAY = date(2027, 3, 1)
+
+
+def seat_delegates(db, assembly, admin, make_user, count, *, joined_on=date(2024, 1, 1)):
+    people = [make_user(name=f"代表{i:02d}") for i in range(count)]
+    for person in people:
+        add_member(db, assembly, person, admin, joined_on=joined_on)
+    db.commit()
+    return people
+
+
+def new_ballot(db, official, assembly, *, rules=None, options=3, opened=True, costs=None):
+    specs = [{"title": f"民生项目{i + 1}", "cost": (costs or [0] * options)[i],
+              "unit": "区住建局", "ref_id": 100 + i} for i in range(options)]
+    ballot = create_ballot(db, official, assembly, "cycle", 7, "2027年度民生实事项目票决",
+                           rules or BallotRules(), specs)
+    if opened:
+        open_ballot(db, official, ballot, on=VOTING_DAY)
+    db.commit()
+    return ballot
+
+
+def option_ids(ballot):
+    return [o.id for o in ballot.options]
+
+
+def cast_all(db, ballot, voters, choices_for):
+    """Cast for each voter, committing each like a request; returns the trackers in order."""
+    trackers = []
+    for i, voter in enumerate(voters):
+        trackers.append(cast_ballot(db, ballot.id, voter, choices_for(i)))
+        db.commit()
+    return trackers
+
+
+def refused(expected, call, /, *args, **kwargs):
+    with pytest.raises(DomainError) as caught:
+        call(*args, **kwargs)
+    assert caught.value.code == expected, caught.value.params
+    return caught.value
+
+
+# --- council ----------------------------------------------------------------------------------
+
+COMMUNITY = "和平社区"
+
+
+def seat_council(db, make_user, admin, *, seats: int = 3, start: date = date(2024, 1, 1),
+                 end: date = date(2026, 12, 31), community: str = COMMUNITY,
+                 name: str = "和平社区居民议事会") -> SimpleNamespace:
+    """A council assembly with `seats` members (the first its convenor), registered."""
+    assembly = Assembly(kind="council", name=name, area=f"测试区长江街道{community}",
+                        term_start=start, term_end=end)
+    db.add(assembly)
+    db.flush()
+    members = []
+    for i in range(seats):
+        member = make_user(Role.RESIDENT, name=f"议事会成员{i + 1}")
+        member.community = community
+        add_member(db, assembly, member, admin, joined_on=start,
+                   title="召集人" if i == 0 else None)
+        members.append(member)
+    council = councils.register_council(db, admin, assembly, community=community, size=seats)
+    db.commit()
+    return SimpleNamespace(council=council, assembly=assembly, members=members,
+                           convenor=members[0], term=council.terms[0])

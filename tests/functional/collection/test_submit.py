@@ -1,0 +1,170 @@
+"""Submitting proposals: online by residents, on behalf through the offline channels, photos."""
+
+import struct
+import zlib
+
+from sqlalchemy import func, select
+
+from proposals.collection.models import Follow, Proposal, ProposalPhoto
+from proposals.collection.photos import MAX_PHOTO_BYTES
+
+
+def form(**overrides):
+    data = {"title": "社区增设老年食堂", "description": "附近没有助餐点，独居老人吃饭难。",
+            "category": "elderly_care", "district": "测试区", "street": "长江街道",
+            "community": "和平社区", "beneficiaries": "300"}
+    data.update(overrides)
+    return data
+
+
+def png_bytes() -> bytes:
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+def test_a_resident_submits_a_proposal_and_sees_it_with_its_status(
+    client, db, login, resident, cycle
+):
+    login(resident)
+    response = client.post(f"/resident/cycles/{cycle.id}/propose", data=form())
+    assert response.status_code == 302
+    created = db.scalar(select(Proposal).where(Proposal.title == "社区增设老年食堂"))
+    assert (created.channel, created.proposer_id, created.entered_by_id) == (
+        "online", resident.id, resident.id)
+    assert created.beneficiaries == 300 and created.status == "submitted"
+    assert db.get(Follow, (created.id, resident.id)) is not None  # told of its news
+    page = client.get(response.headers["Location"]).text
+    assert "社区增设老年食堂" in page and "网上征集" in page and "王秀英" in page
+    mine = client.get("/resident/").text
+    assert "社区增设老年食堂" in mine and "已提交" in mine
+
+
+def test_a_rejected_form_keeps_what_was_typed_and_says_why(client, db, login, resident, cycle):
+    login(resident)
+    long_title = "长" * 81
+    response = client.post(f"/resident/cycles/{cycle.id}/propose",
+                           data=form(title=long_title, description="", beneficiaries="-5"))
+    assert response.status_code == 200
+    page = response.text
+    assert f'value="{long_title}"' in page  # typed text kept
+    assert 'value="和平社区"' in page
+    assert page.count('aria-invalid="true"') == 3  # title, description, beneficiaries
+    assert "字段长度不能超过 80 个字符" in page
+    assert db.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_blank_spaces_are_not_a_title(client, db, login, resident, cycle):
+    login(resident)
+    response = client.post(f"/resident/cycles/{cycle.id}/propose", data=form(title="   "))
+    assert response.status_code == 200
+    assert db.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_markup_in_a_proposal_is_shown_as_text(client, db, login, resident, cycle):
+    login(resident)
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    client.post(f"/resident/cycles/{cycle.id}/propose",
+                data=form(title=payload[:80], description=payload))
+    created = db.scalar(select(Proposal))
+    assert created.title == payload[:80]  # stored as typed
+    for page in (client.get(f"/proposals/{created.id}").text, client.get("/proposals").text):
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert" in page
+
+
+def test_a_photo_is_stored_outside_static_and_served_safely(client, db, login, resident, cycle,
+                                                           app, tmp_path):
+    login(resident)
+    response = client.post(
+        f"/resident/cycles/{cycle.id}/propose",
+        data={**form(), "photos": [(__import__("io").BytesIO(png_bytes()), "楼道.png")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    photo = db.scalar(select(ProposalPhoto))
+    assert photo.content_type == "image/png" and photo.original_name == "楼道.png"
+    stored = tmp_path / "uploads" / photo.key
+    assert stored.read_bytes() == png_bytes()
+    served = client.get(f"/photos/{photo.key}")
+    assert served.status_code == 200 and served.data == png_bytes()
+    assert served.headers["Content-Type"] == "image/png"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+    assert client.get("/photos/../../secret_key").status_code == 404
+    assert client.get("/photos/notakey.png").status_code == 404
+
+
+def test_a_disguised_or_oversized_photo_is_refused_and_nothing_is_kept(
+    client, db, login, resident, cycle, tmp_path
+):
+    import io
+
+    login(resident)
+    fake = io.BytesIO(b"<html><script>alert(1)</script></html>")
+    refused = client.post(f"/resident/cycles/{cycle.id}/propose",
+                          data={**form(), "photos": [(fake, "cat.jpg")]},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 200
+    assert "cat.jpg 不是 JPEG、PNG 或 WebP 格式的照片" in refused.text
+    assert 'value="社区增设老年食堂"' in refused.text
+    big = io.BytesIO(png_bytes() + b"\0" * MAX_PHOTO_BYTES)
+    too_big = client.post(f"/resident/cycles/{cycle.id}/propose",
+                          data={**form(), "photos": [(big, "big.png")]},
+                          content_type="multipart/form-data")
+    assert "big.png 超过 5 MB" in too_big.text
+    assert db.scalar(select(func.count(Proposal.id))) == 0
+    uploads = tmp_path / "uploads"
+    assert not uploads.exists() or list(uploads.iterdir()) == []
+
+
+def test_nothing_can_be_proposed_outside_collection(client, db, login, resident, cycle, admin):
+    from proposals.cycles.services import advance_cycle
+
+    advance_cycle(db, cycle, admin, "shortlist")
+    db.commit()
+    login(resident)
+    response = client.post(f"/resident/cycles/{cycle.id}/propose", data=form(),
+                           follow_redirects=True)
+    assert "当前不在项目征集阶段" in response.text
+    assert db.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_an_official_enters_a_hotline_call_for_a_named_resident(client, db, login, official,
+                                                                resident, cycle):
+    login(official)
+    response = client.post(f"/official/cycles/{cycle.id}/enter", data=form(
+        channel="hotline", proposer_name="刘阿姨", proposer_username=resident.username,
+        received_on="2026-11-15"))
+    assert response.status_code == 302
+    created = db.scalar(select(Proposal))
+    assert (created.channel, created.entered_by_id, created.proposer_name,
+            created.proposer_id) == ("hotline", official.id, "刘阿姨", resident.id)
+    page = client.get(f"/proposals/{created.id}").text
+    assert "12345 热线" in page and "张建国" in page and "刘阿姨" in page
+    client.post("/account/logout")
+    login(resident)
+    assert "由 张建国 代为录入（12345 热线）" in client.get("/resident/").text
+
+
+def test_a_delegate_enters_from_the_liaison_station_but_not_the_hotline(
+    client, db, login, delegate, cycle
+):
+    login(delegate)
+    refused = client.post(f"/official/cycles/{cycle.id}/enter",
+                          data=form(channel="hotline", proposer_name="赵大爷"))
+    assert refused.status_code == 200
+    assert "您的角色不能通过此渠道录入建议" in refused.text
+    accepted = client.post(f"/official/cycles/{cycle.id}/enter",
+                           data=form(channel="liaison_station", proposer_name="赵大爷"))
+    assert accepted.status_code == 302
+    assert db.scalar(select(Proposal.channel)) == "liaison_station"
+
+
+def test_residents_cannot_enter_on_behalf(client, login, resident, cycle):
+    login(resident)
+    response = client.post(f"/official/cycles/{cycle.id}/enter",
+                           data=form(channel="visit", proposer_name="某人"))
+    assert response.status_code == 403
