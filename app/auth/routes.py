@@ -49,11 +49,14 @@ def login():
     if form.validate_on_submit():
         session = get_session()
         user = find_user(session, form.username.data)
+        # Every attempt costs one password check, whatever the account's state, so the time
+        # of the answer tells nothing of which accounts exist or are switched off.
         if user is None:
             spend_like_a_check(form.password.data)
-        if user is None or not user.active or not verify_password(
-            user.password_hash, form.password.data
-        ):
+            matches = False
+        else:
+            matches = verify_password(user.password_hash, form.password.data)
+        if not matches or not user.active:
             # One message for both cases, so the form does not reveal which names exist.
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form, next=request.args.get("next"))

@@ -167,6 +167,29 @@ def test_an_unknown_username_costs_a_password_check_too(client, make_user, monke
     assert len(checks) == 1 and checks[0].startswith("$argon2id$")
 
 
+def test_a_disabled_account_costs_the_same_password_check(client, db, make_user, monkeypatch):
+    """A switched-off account must not answer faster than a live one (issue #16)."""
+    from app.auth import passwords, routes
+
+    user = make_user()
+    user.active = False
+    db.commit()
+    checks = []
+    real = passwords.verify_password
+
+    def spy(stored, pw):
+        checks.append(stored)
+        return real(stored, pw)
+
+    monkeypatch.setattr(passwords, "verify_password", spy)
+    monkeypatch.setattr(routes, "verify_password", spy)
+    for password in ("wrong guess", PASSWORD):
+        page = client.post("/account/login", data={"username": user.username,
+                                                   "password": password})
+        assert ("用户名或密码错误" in page.text) or ("Wrong username or password" in page.text)
+    assert checks == [user.password_hash, user.password_hash]
+
+
 def test_a_resident_updates_their_name_and_community(client, db, make_user, login):
     user = make_user(name="旧名字")
     login(user)
