@@ -10,6 +10,7 @@ from flask_login import current_user
 from app import db
 from app.config import ROOT, load_config
 from app.extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
+from app.numbers import IdConverter
 from proposals.wiring import connect_contexts
 
 
@@ -36,6 +37,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         instance_path=str(Path(config["INSTANCE_PATH"]).resolve()),
     )
     app.config.update(config)
+    app.url_map.converters["int"] = IdConverter  # every <int:...>: 1..2**31-1, else 404
 
     db.init_app(app)
     connect_contexts()  # the contexts' event handlers (proposals.wiring), once per process

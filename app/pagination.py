@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+
+from app.numbers import arg_int
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,7 @@ class Page:
 
 
 def requested_page() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return arg_int("page", 1)
 
 
 def paginate(session: Session, stmt: Select, size: int, number: int | None = None) -> Page:

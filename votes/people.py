@@ -158,6 +158,13 @@ def roster(session: Session, assembly_id: int, on: date) -> list[User]:
     return list(session.scalars(stmt))
 
 
+def active_with_role(session: Session, role: Role) -> list[User]:
+    """Active accounts holding `role`, by name: whom a task can be given to."""
+    return list(session.scalars(
+        select(User).join(UserRole).where(UserRole.role == role.value, User.active.is_(True))
+        .order_by(User.display_name)))
+
+
 def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username.strip().lower()))
 

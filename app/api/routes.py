@@ -8,6 +8,7 @@ from app.api import bp
 from app.auth.access import PUBLIC, allow
 from app.db import get_session
 from app.implementation.support import today
+from app.numbers import ID_MAX, whole_number
 from proposals.cycles.models import Cycle
 from proposals.opendata import datasets as opendata
 from proposals.opendata.datasets import FIELDS, plain
@@ -46,13 +47,14 @@ def _open_to_all(response: Response) -> Response:
 
 
 def _number(name: str, default: int | None = None, *, low: int = 1,
-            high: int | None = None) -> int | None:
+            high: int = ID_MAX) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) < low or (high is not None and int(value) > high):
+    number = whole_number(value, low=low, high=high)
+    if number is None:
         raise BadRequest(name)
-    return int(value)
+    return number
 
 
 def _row(name: str, row: dict) -> dict:

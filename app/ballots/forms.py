@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import choices
+from proposals.shortlist.services import COST_MAX
 
 METHOD_LABELS = {
     "YNA": _l("Yes / no / abstain on each candidate (赞成/反对/弃权)"),
@@ -48,7 +49,7 @@ class BallotRulesForm(FlaskForm):
     budget_cap = IntegerField(
         _l("Budget cap (yuan, optional)"),
         description=_l("A passing candidate that no longer fits is skipped for the next one."),
-        validators=[Optional(), NumberRange(min=1)],
+        validators=[Optional(), NumberRange(min=1, max=COST_MAX)],
     )
     max_selections = IntegerField(
         _l("Approval: most candidates one may tick (optional)"),

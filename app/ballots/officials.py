@@ -12,6 +12,7 @@ from app.ballots.forms import BallotRulesForm, ReasonForm
 from app.collection.forms import ActionForm
 from app.db import get_session, writing
 from app.messages import domain_message
+from app.numbers import form_ints, whole_number
 from app.officials import bp
 from proposals.cycles.models import Cycle
 from proposals.cycles.stages import Stage
@@ -148,8 +149,7 @@ def paper_totals(ballot_id: int):
     errors: list[str] = []
     if form.validate_on_submit():
         def number(name: str) -> int | None:
-            value = request.form.get(name, "").strip()
-            return int(value) if value.isdigit() else None
+            return whole_number(request.form.get(name, "").strip(), low=0)
 
         totals = {}
         for option in ballot.options:
@@ -180,7 +180,7 @@ def resolve_tie(ballot_id: int):
     if not form.validate_on_submit():
         flash(_("Give the lawful reason for the resolution."), "error")
         return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
-    adopt = [int(v) for v in request.form.getlist("adopt") if v.isdigit()]
+    adopt = form_ints("adopt")
 
     def resolve(db, ballot):
         closing.resolve_tie(db, current_user, ballot, adopt, form.reason.data)

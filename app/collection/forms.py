@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import choices
+from app.numbers import ID_MAX
 from app.templating import CATEGORY_LABELS, CHANNEL_LABELS
 from proposals.collection.moderation import REASON_MAX, REPORT_MAX
 from proposals.collection.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PROPOSAL
@@ -127,6 +128,7 @@ class ActionForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    target_id = IntegerField(_l("Merge into proposal number"), validators=[DataRequired()])
+    target_id = IntegerField(_l("Merge into proposal number"),
+                             validators=[DataRequired(), NumberRange(max=ID_MAX)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=REASON_MAX)])
     submit = SubmitField(_l("Merge"))

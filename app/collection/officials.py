@@ -11,6 +11,7 @@ from app.auth.access import allow, is_safe_next
 from app.collection.forms import ActionForm, HideForm, ImportForm, MergeForm, OnBehalfForm
 from app.collection.proposing import draft_from, save_proposal
 from app.db import get_session, writing
+from app.numbers import whole_number
 from app.officials import bp
 from proposals.collection import moderation
 from proposals.collection import services as collection
@@ -116,11 +117,12 @@ def moderation_queue():
 def _moderate(action) -> Response:
     db = get_session()
     form = HideForm()
-    if not form.validate_on_submit() or not form.target_id.data.isdigit():
+    target_id = whole_number(form.target_id.data)
+    if not form.validate_on_submit() or target_id is None:
         flash(_("Please give a reason; it is shown to the author."), "error")
     else:
         with writing(success=_("Done; the action is logged.")):
-            action(db, current_user, form.target_type.data, int(form.target_id.data),
+            action(db, current_user, form.target_type.data, target_id,
                    form.reason.data)
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("officials.moderation_queue"))

@@ -22,6 +22,7 @@ from app.auth.access import PUBLIC, SIGNED_IN, allow
 from app.collection.forms import ActionForm, CommentForm, ReportForm
 from app.db import get_session, writing
 from app.extensions import talisman
+from app.numbers import arg_int, whole_number
 from app.pagination import paginate
 from app.public import bp
 from app.uploads import PHOTO_POLICY, send_photo
@@ -34,12 +35,13 @@ from proposals.cycles.models import Cycle
 from proposals.cycles.stages import Stage
 from proposals.implementation.models import Project
 from proposals.shortlist.models import CandidateSource
+from votes.people import Role
 
 
 def can_see_hidden(proposal_or_comment) -> bool:
     if not current_user.is_authenticated:
         return False
-    if current_user.has_role("official"):
+    if current_user.has_role(Role.OFFICIAL):
         return True
     owner = getattr(proposal_or_comment, "proposer_id", None) or getattr(
         proposal_or_comment, "author_id", None)
@@ -47,8 +49,7 @@ def can_see_hidden(proposal_or_comment) -> bool:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return arg_int(name)
 
 
 # The location filter's choices need a scan of every proposal; they change slowly, so each
@@ -119,7 +120,7 @@ def proposal(proposal_id: int):
         if candidate else None,
         similar=find_similar(db, found.title, cycle_id=found.cycle_id, exclude_id=found.id,
                              limit=3) if current_user.is_authenticated
-        and current_user.has_role("official") else [],
+        and current_user.has_role(Role.OFFICIAL) else [],
     )
 
 
@@ -162,8 +163,9 @@ def comment(proposal_id: int):
         flash(_("Please write a comment of at most 1000 characters."), "error")
         return _back(proposal_id, "#discussion")
     parent = None
-    if form.parent_id.data and form.parent_id.data.isdigit():
-        parent = db.get(Comment, int(form.parent_id.data))
+    parent_id = whole_number(form.parent_id.data)
+    if parent_id is not None:
+        parent = db.get(Comment, parent_id)
     with writing(success=_("Your comment is posted.")) as work:
         created = collection.add_comment(db, current_user, found, form.body.data, parent)
     if not work.ok:
@@ -193,11 +195,12 @@ def report(proposal_id: int):
     db = get_session()
     db.get(Proposal, proposal_id) or abort(404)
     form = ReportForm()
-    if not form.validate_on_submit() or not form.target_id.data.isdigit():
+    target_id = whole_number(form.target_id.data)
+    if not form.validate_on_submit() or target_id is None:
         flash(_("Please say briefly why this should be looked at."), "error")
         return _back(proposal_id)
     with writing(success=_("Thank you. Moderators will look at it.")):
-        moderation.report(db, current_user, form.target_type.data, int(form.target_id.data),
+        moderation.report(db, current_user, form.target_type.data, target_id,
                           form.reason.data)
     return _back(proposal_id)
 

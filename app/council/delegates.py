@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from app.council.support import load_council
 from app.db import get_session, writing
 from app.delegates import bp
 from app.implementation.support import today
+from app.numbers import form_ints
 from proposals.council import loop, meetings
 from proposals.council import services as councils
 from proposals.council.models import ActionItem, AgendaItem, Attendance, Meeting, Topic
@@ -128,14 +129,14 @@ def council_agenda_add(meeting_id: int):
         meetings.add_to_agenda(db, current_user, _meeting(meeting_id), topic, today())
 
     form = AgendaForm()
-    form.topic_id.choices = [(int(v), v) for v in request.form.getlist("topic_id") if v.isdigit()]
+    form.topic_id.choices = [(n, str(n)) for n in form_ints("topic_id")]
     return _run(_back(meeting_id), add, _("The topic is on the agenda."), form)
 
 
 @bp.route("/council/meetings/<int:meeting_id>/attendance", methods=["POST"])
 @allow("delegate")
 def council_attendance(meeting_id: int):
-    present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+    present = set(form_ints("present"))
     return _run(_back(meeting_id), lambda db, form: meetings.record_attendance(
         db, current_user, _meeting(meeting_id), present, today()),
         _("The attendance is recorded."))

@@ -31,6 +31,7 @@ from proposals.council.models import AgendaItem, Council, Meeting, Topic
 from proposals.council.rules import LOOP_STEPS, STEP_OF, TopicState
 from proposals.council.topics import agenda_history
 from votes.ballots import Ballot
+from votes.people import Role
 
 
 @bp.route("/councils")
@@ -135,7 +136,7 @@ def council_meeting(meeting_id: int):
         "council/meeting.html", meeting=meeting, council=meeting.council,
         quorum=meeting_quorum(db, meeting) if meeting.attendance_recorded_at else None,
         comments=comments_on(db, meeting), revisions=revisions_of(db, meeting),
-        may_comment=(current_user.has_role("resident") and day <= meeting.held_on
+        may_comment=(current_user.has_role(Role.RESIDENT) and day <= meeting.held_on
                      and meeting.attendance_recorded_at is None),
         form=CommentForm())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from app.db import get_session, writing
 from app.evaluation.forms import BarForm, RectificationForm
 from app.implementation.support import load_project
 from app.messages import domain_message
+from app.numbers import arg_int
 from app.officials import bp
 from app.pagination import paginate
 from proposals.cycles.models import Cycle
@@ -48,11 +49,11 @@ def evaluation_desk():
     db = get_session()
     cycles = db.scalars(select(Cycle).where(Cycle.id.in_(select(Project.cycle_id)))
                         .order_by(Cycle.year.desc(), Cycle.id.desc())).all()
-    value = request.args.get("cycle", "")
+    cycle_id = arg_int("cycle")
     # Without a choice, the cycle under evaluation: that is where the work is.
     default = next((c for c in cycles if c.stage == Stage.EVALUATION),
                    cycles[0] if cycles else None)
-    cycle = db.get(Cycle, int(value)) if value.isdigit() else default
+    cycle = db.get(Cycle, cycle_id) if cycle_id is not None else default
     rows, bar_form = [], None
     if cycle is not None:
         rounds = {r.project_id: r for r in opendata.round_results(db, cycle.id,

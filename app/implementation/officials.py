@@ -29,6 +29,7 @@ from app.implementation.forms import (
 )
 from app.implementation.support import inspections_of, load_project, today
 from app.messages import domain_message
+from app.numbers import arg_int, whole_number
 from app.officials import bp
 from app.uploads import discard, store_all
 from proposals.collection.importing import MAX_BYTES
@@ -40,7 +41,7 @@ from proposals.implementation.progress_import import parse_progress, template_cs
 from proposals.implementation.services import MilestoneDraft
 from proposals.shortlist.models import Candidate
 from votes.base import DomainError
-from votes.people import User, UserRole
+from votes.people import Role, User, active_with_role
 
 
 def _mine(project: Project) -> bool:
@@ -60,9 +61,7 @@ def projects_desk():
 
 
 def _officials(db) -> list:
-    rows = db.scalars(select(User).join(UserRole).where(UserRole.role == "official",
-                                                        User.active.is_(True))
-                      .order_by(User.display_name))
+    rows = active_with_role(db, Role.OFFICIAL)
     return choices((u.id, u.display_name + (f" · {u.unit}" if u.unit else "")) for u in rows)
 
 
@@ -106,10 +105,9 @@ def _milestone_drafts(form: MilestonesForm) -> list[MilestoneDraft] | None:
             if field.data is None:
                 field.errors = [*field.errors, _("This field is required.")]
                 complete = False
-        kept = row.id.data if (row.id.data or "").isdigit() else None
         drafts.append(MilestoneDraft(title=row.title.data, target_date=row.target_date.data,
                                      weight=row.weight.data or 0,
-                                     id=int(kept) if kept else None))
+                                     id=whole_number(row.id.data)))
     return drafts if complete else None
 
 
@@ -227,8 +225,7 @@ def thresholds() -> dict[str, int]:
 def supervision_list():
     """督办: projects late beyond the threshold or with follow-ups left unanswered."""
     db = get_session()
-    value = request.args.get("cycle", "")
-    cycle_id = int(value) if value.isdigit() else None
+    cycle_id = arg_int("cycle")
     rows = supervision.supervision_list(db, cycle_id, today(), **thresholds())
     cycles = db.scalars(select(Cycle).where(Cycle.id.in_(select(Project.cycle_id)))
                         .order_by(Cycle.year.desc(), Cycle.id.desc())).all()

@@ -13,6 +13,7 @@ from app.auth.access import PUBLIC, allow
 from app.db import get_session
 from app.extensions import talisman
 from app.implementation.support import inspections_of, load_project, today
+from app.numbers import arg_int
 from app.pagination import Page, requested_page
 from app.public import bp
 from app.uploads import PHOTO_POLICY, send_photo
@@ -24,10 +25,7 @@ from proposals.implementation.progress import Status
 
 
 def _cycle_id(cycles: list[Cycle]) -> int | None:
-    value = request.args.get("cycle", "")
-    if value.isdigit():
-        return int(value)
-    return cycles[0].id if cycles else None
+    return arg_int("cycle", cycles[0].id if cycles else None)
 
 
 @bp.route("/projects")

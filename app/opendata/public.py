@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from sqlalchemy import select
 
 from app.auth.access import PUBLIC, allow
 from app.db import get_session
 from app.implementation.support import today
+from app.numbers import arg_int
 from app.opendata.downloads import FORMATS, download, streamed
 from app.public import bp
 from proposals.cycles.models import Cycle
@@ -30,8 +31,7 @@ def open_data():
 @allow(PUBLIC)
 def dataset_file(dataset: str, fmt: str):
     """One dataset, whole or of one cycle (?cycle=ID), as CSV or JSON."""
-    value = request.args.get("cycle", "")
-    cycle_id = int(value) if value.isdigit() else None
+    cycle_id = arg_int("cycle")
     if cycle_id is not None and get_session().get(Cycle, cycle_id) is None:
         abort(404)
     rows = streamed(dataset, today=today(), cycle_id=cycle_id)

@@ -11,9 +11,17 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from app.forms import choices
+from app.numbers import whole_number
 from proposals.shortlist.services import (
     COST_MAX,
     FUNDING_MAX,
@@ -30,12 +38,25 @@ DECLINE_GROUNDS = {
     "not_feasible": _l("Cannot be carried out (不具备实施条件)"),
     "other": _l("Other (其他)"),
 }
-NUMBERS = Regexp(r"^[\d\s,，、]*$", message=_l("Proposal numbers separated by commas."))
+NUMBERS = Regexp(r"^[0-9\s,，、]*$", message=_l("Proposal numbers separated by commas."))
+
+
+def _parts(text: str | None) -> list[str]:
+    cleaned = (text or "").replace("，", ",").replace("、", ",").replace(" ", ",")
+    return [part.strip() for part in cleaned.split(",") if part.strip()]
 
 
 def numbers(text: str | None) -> list[int]:
-    cleaned = (text or "").replace("，", ",").replace("、", ",")
-    return [int(part) for part in cleaned.replace(" ", ",").split(",") if part.strip().isdigit()]
+    """The proposal numbers typed, in order (what is not a number is left out)."""
+    found = (whole_number(part) for part in _parts(text))
+    return [n for n in found if n is not None]
+
+
+def numbers_exist(_form, field) -> None:
+    """Every typed number must be one a proposal could have (so a huge one is named)."""
+    for part in _parts(field.data):
+        if part.isascii() and part.isdigit() and whole_number(part) is None:
+            raise ValidationError(_l("There is no proposal number %(n)s.", n=part[:20]))
 
 
 class AssignForm(FlaskForm):
@@ -84,7 +105,7 @@ class CandidateForm(FlaskForm):
     proposal_numbers = StringField(
         _l("Source proposals (numbers)"),
         description=_l("Numbers of the proposals this project answers, e.g. 12, 15, 31."),
-        validators=[Optional(), NUMBERS],
+        validators=[Optional(), NUMBERS, numbers_exist],
     )
     reason = StringField(
         _l("Reason for the amendment"),

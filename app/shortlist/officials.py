@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.access import allow
 from app.db import get_session, writing
 from app.forms import choices
+from app.numbers import whole_number
 from app.officials import bp
 from app.pagination import paginate
 from app.shortlist.forms import (
@@ -28,7 +29,7 @@ from proposals.cycles.models import Cycle
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.models import Candidate, CandidateSource, ProposalNote
 from proposals.shortlist.services import CandidateDraft
-from votes.people import User, UserRole
+from votes.people import Role, User, active_with_role
 
 
 def _cycle(cycle_id: int) -> Cycle:
@@ -67,9 +68,7 @@ def screening(cycle_id: int):
 
 
 def _officials(db) -> list:
-    rows = db.scalars(select(User).join(UserRole).where(UserRole.role == "official",
-                                                        User.active.is_(True))
-                      .order_by(User.display_name))
+    rows = active_with_role(db, Role.OFFICIAL)
     return choices([(0, _("Nobody"))] + [(u.id, u.display_name) for u in rows])
 
 
@@ -134,7 +133,8 @@ def new_candidate(cycle_id: int):
     cycle = _cycle(cycle_id)
     form = CandidateForm()
     if request.method == "GET":
-        picked = [db.get(Proposal, i) for i in request.args.getlist("proposal", type=int)]
+        wanted = (whole_number(v) for v in request.args.getlist("proposal"))
+        picked = [db.get(Proposal, i) for i in wanted if i is not None]
         picked = [p for p in picked if p is not None and p.cycle_id == cycle_id]
         if picked:
             form.proposal_numbers.data = ", ".join(str(p.id) for p in picked)
