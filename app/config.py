@@ -6,8 +6,15 @@ import os
 import secrets
 from pathlib import Path
 
+from proposals.collection.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PROPOSAL
+
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "testing", "production")
+# The largest request is a proposal or a progress report with its full count of photos,
+# each at the per-photo limit; the rest of the form (a 4,000-character report is 12 KB
+# of UTF-8, plus the multipart framing) fits many times over in 1 MB.
+FORM_TEXT_MARGIN = 1024 * 1024
+MAX_REQUEST_BYTES = MAX_PHOTOS_PER_PROPOSAL * MAX_PHOTO_BYTES + FORM_TEXT_MARGIN
 
 
 class ConfigError(RuntimeError):
@@ -70,7 +77,7 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "FORCE_HTTPS": production and env.get("YISHI_FORCE_HTTPS", "1") != "0",
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": env.get("YISHI_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ("zh_Hans", "en"),
@@ -82,4 +89,6 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         # follow-up may wait without a due date, before the project is escalated.
         "ESCALATION_OVERDUE_DAYS": _positive(env, "YISHI_ESCALATION_OVERDUE_DAYS", 30),
         "FOLLOW_UP_ANSWER_DAYS": _positive(env, "YISHI_FOLLOW_UP_ANSWER_DAYS", 15),
+        # Days an evaluation round stays open before it may close, so everyone can rate.
+        "EVALUATION_MIN_OPEN_DAYS": _positive(env, "YISHI_EVALUATION_MIN_OPEN_DAYS", 14),
     }

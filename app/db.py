@@ -10,7 +10,10 @@ from flask import Flask, current_app, flash, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from votes.audit import Request as AuditRequest
+from votes.audit import record as record_audit
 from votes.base import DomainError
+from votes.people import User
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -84,6 +87,53 @@ def begin_writing(session: Session) -> None:
     begin_write(session)
 
 
+# Roles whose every write is audited (votes/audit.py), whatever page it is made on.
+AUDITED_ROLES = ("official", "admin")
+# Checking in, reviewing and casting a ballot (a delegate's, a resident's in a council
+# election) are never recorded, even when the voter is also an official: the ballot is
+# secret, and its own voter record says who took part, nothing more.
+UNAUDITED_ENDPOINTS = frozenset({
+    "delegates.check_in", "delegates.review", "delegates.cast",
+    "residents.council_election_review", "residents.council_election_cast",
+})
+NOT_A_FIELD = frozenset({"csrf_token"})
+
+
+@dataclass(frozen=True)
+class _Audit:
+    actor: User
+    roles: tuple[str, ...]
+    request: AuditRequest
+
+
+def _audited() -> _Audit | None:
+    """This request as the audit log keeps it, or None when its writes are not recorded."""
+    if not has_request_context() or request.endpoint in UNAUDITED_ENDPOINTS:
+        return None
+    from flask_login import current_user
+
+    user = current_user._get_current_object()
+    if not user.is_authenticated or not user.has_role(*AUDITED_ROLES):
+        return None
+    names = [*request.form.keys(), *request.files.keys()]
+    return _Audit(actor=user, roles=tuple(sorted(str(r) for r in user.roles)), request=AuditRequest(
+        action=request.endpoint or "", method=request.method, path=request.path,
+        object_ids=dict(request.view_args or {}),
+        fields=[name for name in names if name not in NOT_A_FIELD],
+        remote_addr=request.remote_addr, user_agent=request.user_agent.string,
+    ))
+
+
+def _record_refusal(session: Session, audit: _Audit, code: str) -> None:
+    """A refused write left nothing behind; its refusal is recorded in a transaction of its own."""
+    try:
+        record_audit(session, audit.actor, audit.roles, audit.request, outcome=code)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 @dataclass
 class Work:
     """What a view's unit of work came to: committed (`ok`), or undone by `error`."""
@@ -103,20 +153,29 @@ def writing(form=None, *, begin: bool = False, success: str | None = None,
     and propagates. `undo` runs after a rollback (files stored outside the database);
     `success` is flashed after the commit. `quiet` shows nothing: the view puts
     `work.error` where its page needs it (a list of problems, one particular field).
+
+    An official's or admin's write is audited: its entry is added just before the commit,
+    so the write and its entry are kept together or not at all; a refusal is recorded
+    after the rollback, with the refusal's code.
     """
     from app.messages import report
 
     session = get_session()
     if begin:
         begin_writing(session)
+    audit = _audited()
     work = Work()
     try:
         yield work
+        if audit is not None:
+            record_audit(session, audit.actor, audit.roles, audit.request)
         session.commit()
     except DomainError as error:
         session.rollback()
         if undo is not None:
             undo()
+        if audit is not None:
+            _record_refusal(session, audit, error.code)
         if not quiet:
             report(error, form)
         work.error = error

@@ -61,6 +61,7 @@ MESSAGES = {
     "not_on_roster": _l("You are not on this ballot's roster."),
     "not_checked_in": _l("Check in with the code shown in the hall before voting."),
     "already_voted": _l("You have already voted in this ballot; a ballot is final once cast."),
+    "audit_append_only": _l("An audit log entry cannot be changed or removed."),
     "wrong_code": _l("That check-in code is not right."),
     "too_many_selections": _l("Too many candidates ticked: at most %(max)s."),
     "too_few_selections": _l("Too few candidates ticked: at least %(min)s."),

@@ -1,10 +1,13 @@
-"""What every template may use: labels of the domain's codes and the language switch."""
+"""What every template may use: labels of the domain's codes, the language switch, bidi filters."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.auth.forms import LogoutForm
 from app.ballots.forms import BASE_LABELS, MAJORITY_LABELS, METHOD_LABELS
@@ -13,7 +16,7 @@ from app.council import messages as council_words
 from app.db import get_session
 from app.evaluation import messages as evaluation_words
 from app.implementation import messages as implementation_words
-from app.messages import import_error_text, notification_text
+from app.messages import NOTIFICATIONS, import_error_text, notification_text
 from app.shortlist.forms import DECLINE_GROUNDS
 from proposals.collection.services import unread_count
 
@@ -144,12 +147,65 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **args)
 
 
+# The embedding (LRE, RLE), pop (PDF), override (LRO, RLO) and isolate (LRI, RLI, FSI, PDI)
+# controls: the ones that change the direction of the text after them until terminated.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+# Text of these bidi classes can reorder the words next to it: right-to-left letters (and the
+# RLM mark), Arabic digits, and the embedding, override and isolate controls.
+TURNING = {"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+
+
+def bdi(value) -> Markup:
+    """User text, escaped, in a <bdi> when it could turn the words beside it.
+
+    The site's languages run left to right, so text with none of the TURNING characters
+    (Chinese, English, digits) cannot move its neighbours: it is left bare, and sentences
+    read (and compare) as before. None and "" give nothing, not the word "None".
+    """
+    if value is None or value == "":
+        return Markup("")
+    text = escape(value)
+    if any(unicodedata.bidirectional(ch) in TURNING for ch in text):
+        return Markup("<bdi>%s</bdi>") % text
+    return text
+
+
+def plain_text(value) -> str:
+    """User text without its bidi controls, where a <bdi> cannot go: <title>, attributes, <option>.
+
+    It stays a plain string (a Markup stays Markup), so autoescaping still escapes it.
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return text.translate(BIDI_CONTROLS)
+
+
+def notification_html(notification) -> Markup:
+    """notification_text with every name, title and reason it quotes passed through bdi()."""
+    template = NOTIFICATIONS.get(notification.kind)
+    params = dict(notification.params or {})
+    if template is None or "status" in params:
+        # Status changes quote only our own label; unknown kinds show their code.
+        return Markup("%s") % notification_text(notification)
+    isolated = {key: bdi(value) if isinstance(value, str) else value
+                for key, value in params.items()}
+    try:
+        return Markup.escape(str(template)) % isolated
+    except (KeyError, TypeError):
+        return Markup.escape(str(template))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["cycle_ballots"] = cycle_ballots
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["bdi"] = bdi
+    app.jinja_env.filters["plain_text"] = plain_text
 
     # Globals, not context, so imported macros see them too.
     app.jinja_env.globals.update(
@@ -161,6 +217,7 @@ def init_app(app: Flask) -> None:
         proposal_status_labels=PROPOSAL_STATUS_LABELS,
         moderation_action_labels=MODERATION_ACTION_LABELS,
         notification_text=notification_text,
+        notification_html=notification_html,
         import_error_text=import_error_text,
         figure_json=figure_json,
         budget_warning_labels=BUDGET_WARNING_LABELS,

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from proposals.collection.models import Proposal, ProposalPhoto
 from proposals.collection.photos import (
     MAX_PHOTO_BYTES,
+    MAX_PHOTO_PIXELS,
     MAX_PHOTOS_PER_PROPOSAL,
     PhotoRejected,
     StoredPhoto,
@@ -33,6 +34,9 @@ def photo_message(rejected: PhotoRejected, name: str) -> str:
                  mb=MAX_PHOTO_BYTES // (1024 * 1024))
     if rejected.code == "empty":
         return _("%(name)s is empty.", name=name)
+    if rejected.code == "too_many_pixels":
+        return _("%(name)s has more than %(mp)d megapixels; send a smaller version.",
+                 name=name, mp=MAX_PHOTO_PIXELS // 1_000_000)
     return _("%(name)s is not a JPEG, PNG or WebP photo.", name=name)
 
 

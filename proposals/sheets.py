@@ -206,7 +206,11 @@ def parse_whole_number(text: str, maximum: int, shown: dict[str, Any]) -> Parsed
         text = text.replace(",", "")
     if not INTEGER.fullmatch(text):
         return None, "bad_number", shown
-    number = int(text.split(".")[0])
+    digits = text.split(".")[0].lstrip("+")
+    if len(digits.lstrip("-").lstrip("0")) > len(str(maximum)):  # int() refuses 4,300+ digits
+        return (None, "negative_number", shown) if digits.startswith("-") else (
+            None, "too_large", {"max": maximum, **shown})
+    number = int(digits)
     if number < 0:
         return None, "negative_number", shown
     if number > maximum:

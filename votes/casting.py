@@ -34,6 +34,7 @@ _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 TRACKER_LENGTH = 10  # 50 random bits, shown as ABCD-EFGH-JK
 CHECK_IN_CODE_LENGTH = 6
 OPTION_FIELDS = frozenset({"title", "cost", "unit", "description", "ref_id"})
+CYCLE_BALLOT = "cycle"  # the subject type of a cycle's ballot on its shortlist
 
 
 # --- helpers shared with votes.closing and votes.bulletin -------------------------------------
@@ -248,6 +249,8 @@ def open_ballot(
         members = sorted({u.id: u for u in voters if u.active}.values(), key=lambda u: u.id)
     if not members:
         raise DomainError("empty_roster")
+    if ballot.subject_type == CYCLE_BALLOT and ballot.teller_id in {u.id for u in members}:
+        raise DomainError("forbidden", why="teller_on_roster")  # a voter never counts the vote
     session.add_all(BallotRosterEntry(ballot_id=ballot.id, user_id=u.id) for u in members)
     ballot.roster_hash = roster_hash([u.id for u in members])
     ballot.entitled = len(members)

@@ -1,4 +1,4 @@
-"""Ballot services after the vote: close and count, paper totals, publish, settle ties."""
+"""Ballot services after the vote: who counts, close and count, paper totals, publish, ties."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from votes.ballots import (
 )
 from votes.base import DomainError, utcnow
 from votes.casting import (
+    CYCLE_BALLOT,
     begin_write,
     create_ballot,
     decode_choices,
@@ -31,8 +32,9 @@ from votes.casting import (
     lock_ballot,
     options_of,
     require_teller,
+    roster_entry,
 )
-from votes.people import User
+from votes.people import Role, User
 from votes.rules import (
     BallotRules,
     CandidateInput,
@@ -43,6 +45,35 @@ from votes.rules import (
 )
 
 COUNTED = (BallotStatus.CLOSED, BallotStatus.PUBLISHED)
+
+
+# --- who counts ------------------------------------------------------------------------------
+
+
+def count_refusal(session: Session, actor: User, ballot: Ballot) -> DomainError | None:
+    """Why `actor` may not enter the ballot's paper count or settle its tie, or None.
+
+    Both are judgements on a count, not steps of running the vote: where the ballot names a
+    teller, that teller alone makes them, not any official; else an official does. In a
+    cycle's ballot nobody on its roster does, since they would count or settle their own vote.
+    """
+    if ballot.teller_id is not None:
+        if actor.id != ballot.teller_id:
+            return DomainError("forbidden", why="not_the_teller")
+    elif not actor.has_role(Role.OFFICIAL):
+        return DomainError("forbidden", why="not_an_official")
+    if ballot.subject_type == CYCLE_BALLOT and roster_entry(session, ballot.id, actor.id):
+        return DomainError("forbidden", why="teller_on_roster")
+    return None
+
+
+def require_counter(session: Session, actor: User, ballot: Ballot) -> None:
+    refusal = count_refusal(session, actor, ballot)
+    if refusal is not None:
+        raise refusal
+
+
+# --- the count -------------------------------------------------------------------------------
 
 
 def result_dict(result: TallyResult) -> dict[str, object]:
@@ -144,7 +175,7 @@ def enter_paper_totals(
     """
     begin_write(session)
     ballot = lock_ballot(session, ballot.id)
-    require_teller(actor, ballot)
+    require_counter(session, actor, ballot)
     if ballot.status != BallotStatus.OPEN:
         raise DomainError("not_open")
     if count_voters(session, ballot.id):
@@ -224,7 +255,7 @@ def publish_ballot(session: Session, actor: User, ballot: Ballot) -> BallotResul
 def _tie(session: Session, actor: User, ballot: Ballot) -> tuple[Ballot, dict, BallotRules]:
     begin_write(session)
     ballot = lock_ballot(session, ballot.id)
-    require_teller(actor, ballot)
+    require_counter(session, actor, ballot)
     result = ballot_result(session, ballot)
     if not result["tie_pending"]:
         raise DomainError("no_tie")

@@ -78,3 +78,18 @@ class CycleForm(FlaskForm):
 class AdvanceForm(FlaskForm):
     target = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Move to the next stage"))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter that changes nothing
+
+    actor = StringField(_l("Username"), validators=[Optional(), Length(max=40)])
+    since = DateField(_l("From (date)"), validators=[Optional()])
+    until = DateField(_l("To (date, included)"), validators=[Optional()])
+
+    def validate_until(self, field):
+        if self.since.data and field.data and field.data < self.since.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("The end date cannot come before the start date."))

@@ -1,20 +1,42 @@
 """Administration: every action here is an admin's and every change is committed once."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import to_utc
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from app.admin import bp
-from app.admin.forms import AdvanceForm, AssemblyForm, CycleForm, MemberForm, RolesForm
+from app.admin.forms import (
+    AdvanceForm,
+    AssemblyForm,
+    AuditFilterForm,
+    CycleForm,
+    MemberForm,
+    RolesForm,
+)
 from app.auth.access import allow
 from app.db import get_session, writing
 from app.forms import choices
 from app.messages import domain_message
+from app.opendata.downloads import csv_lines
 from app.pagination import paginate
 from proposals.cycles.models import Cycle
 from proposals.cycles.services import advance_cycle, create_cycle
 from proposals.cycles.stages import Stage, next_stage
+from votes.audit import AuditEntry, entries
 from votes.people import Assembly, Membership, Role, User, add_member, find_user
 
 
@@ -51,12 +73,13 @@ def user(user_id: int):
         if found.id == current_user.id and (Role.ADMIN not in wanted or form.active.data == "0"):
             flash(_("You cannot remove your own administrator access."), "error")
         else:
-            for role in Role:
-                (found.grant if role in wanted else found.revoke)(role)
-            found.active = form.active.data == "1"
-            db.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.user", user_id=user_id))
+            with writing(success=_("Saved.")) as work:
+                for role in Role:
+                    (found.grant if role in wanted else found.revoke)(role)
+                found.active = form.active.data == "1"
+                db.flush()
+            if work.ok:
+                return redirect(url_for("admin.user", user_id=user_id))
     seats = db.scalars(select(Membership).where(Membership.user_id == user_id)).all()
     return render_template("admin/user.html", user=found, form=form, seats=seats)
 
@@ -71,10 +94,11 @@ def assemblies():
             kind=form.kind.data, name=form.name.data.strip(), area=form.area.data.strip(),
             term_start=form.term_start.data, term_end=form.term_end.data,
         )
-        db.add(assembly)
-        db.commit()
-        flash(_("Assembly created."), "success")
-        return redirect(url_for("admin.assembly", assembly_id=assembly.id))
+        with writing(success=_("Assembly created.")) as work:
+            db.add(assembly)
+            db.flush()
+        if work.ok:
+            return redirect(url_for("admin.assembly", assembly_id=assembly.id))
     rows = db.scalars(select(Assembly).order_by(Assembly.kind, Assembly.name)).all()
     return render_template("admin/assemblies.html", assemblies=rows, form=form)
 
@@ -164,3 +188,66 @@ def advance(cycle_id: int):
             "success",
         )
     return redirect(url_for("admin.cycles"))
+
+
+AUDIT_FIELDS = ("id", "at_utc", "actor", "actor_roles", "action", "method", "path",
+                "object_ids", "fields", "outcome", "remote_addr", "user_agent")
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of a day as the admin reads dates (the app's time zone), in UTC."""
+    return to_utc(datetime.combine(day, time.min)).replace(tzinfo=UTC)
+
+
+def _audit_filter() -> tuple[AuditFilterForm, Select]:
+    """The filter typed in the query string, and the entries it selects; a field that does
+    not read (a date that is no date) is shown as wrong and left out of the filter."""
+    form = AuditFilterForm(request.args)
+    form.validate()
+    ok = {name: getattr(form, name).data if not getattr(form, name).errors else None
+          for name in ("actor", "since", "until")}
+    stmt = entries(
+        actor=(ok["actor"] or "").strip() or None,
+        since=_day_start(ok["since"]) if ok["since"] else None,
+        # The end date is included: entries before the next day's midnight.
+        until=_day_start(ok["until"] + timedelta(days=1)) if ok["until"] else None,
+    )
+    return form, stmt
+
+
+@bp.route("/audit")
+@allow("admin")
+def audit():
+    form, stmt = _audit_filter()
+    page = paginate(get_session(), stmt, current_app.config["PAGE_SIZE"])
+    filters = {k: v for k, v in request.args.items() if k in ("actor", "since", "until") and v}
+    return render_template("admin/audit.html", page=page, form=form, filters=filters)
+
+
+def _audit_row(entry: AuditEntry) -> dict:
+    return {"id": entry.id, "at_utc": entry.at.astimezone(UTC) if entry.at.tzinfo
+            else entry.at.replace(tzinfo=UTC), "actor": entry.actor.username,
+            "actor_roles": entry.actor_roles, "action": entry.action, "method": entry.method,
+            "path": entry.path, "object_ids": entry.object_ids, "fields": entry.fields,
+            "outcome": entry.outcome, "remote_addr": entry.remote_addr,
+            "user_agent": entry.user_agent}
+
+
+@bp.route("/audit.csv")
+@allow("admin")
+def audit_csv():
+    _form, stmt = _audit_filter()
+    # Read while the response is sent, after the request's session has closed: a session
+    # of its own, closed with the last row.
+    session = current_app.extensions["yishi.sessionmaker"]()
+
+    def rows() -> Iterator[dict]:
+        try:
+            for entry in session.scalars(stmt.execution_options(yield_per=500)):
+                yield _audit_row(entry)
+        finally:
+            session.close()
+
+    body = csv_lines(AUDIT_FIELDS, rows())
+    return Response((chunk.encode("utf-8") for chunk in body), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})

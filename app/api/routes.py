@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Response, jsonify, request, url_for
 
 from app.api import bp
+from app.api.openapi import LIST_DATASETS as LISTS
+from app.api.openapi import PER_PAGE, PER_PAGE_MAX, openapi_document
 from app.auth.access import PUBLIC, allow
 from app.db import get_session
 from app.implementation.support import today
@@ -16,10 +18,6 @@ from proposals.shortlist.adoption import cycle_of
 from votes import casting
 from votes.ballots import Ballot, BallotStatus
 from votes.closing import COUNTED, ballot_result
-
-PER_PAGE = 50
-PER_PAGE_MAX = 200
-LISTS = ("cycles", "proposals", "candidates", "projects", "satisfaction")
 
 
 class BadRequest(Exception):
@@ -93,10 +91,25 @@ def _listing(name: str):
 @allow(PUBLIC)
 def index():
     return jsonify({
-        "version": 1, "documentation": "docs/api.md",
+        "version": 1, "documentation": "docs/api.md", "openapi": url_for("api.openapi"),
         "endpoints": {name: url_for(f"api.{name}") for name in (*LISTS, "ballots")},
         "datasets": {name: list(FIELDS[name]) for name in opendata.PUBLIC_DATASETS},
     })
+
+
+@bp.route("/<path:rest>")
+@allow(PUBLIC)
+def unknown(rest: str):
+    """Any other address under the API, or an id that is not a whole number in range: a
+    program reading JSON gets its 404 in JSON, not the site's page for people."""
+    return _error(404, "not_found", resource="endpoint")
+
+
+@bp.route("/openapi.json")
+@allow(PUBLIC)
+def openapi():
+    """This API described in OpenAPI 3.1, for client generators and schema-driven tests."""
+    return jsonify(openapi_document())
 
 
 @bp.route("/cycles")
@@ -105,19 +118,28 @@ def cycles():
     return _listing("cycles")
 
 
-@bp.route("/cycles/<int:cycle_id>")
+def _missing(resource: str, text: str) -> Response:
+    number = whole_number(text)
+    return _error(404, "not_found", resource=resource,
+                  **({"id": number} if number is not None else {}))
+
+
+# The ids are read here, not by the app's `int` converter, whose refusal (0, 2**40) is the
+# site's HTML 404: a program gets every 404 of the API in JSON.
+@bp.route("/cycles/<cycle_id>")
 @allow(PUBLIC)
-def cycle(cycle_id: int):
+def cycle(cycle_id: str):
     """A cycle with its funnel and the addresses of its data."""
     db = get_session()
-    found = db.get(Cycle, cycle_id)
+    number = whole_number(cycle_id)
+    found = db.get(Cycle, number) if number is not None else None
     if found is None:
-        return _error(404, "not_found", resource="cycle", id=cycle_id)
-    rounds = opendata.round_results(db, cycle_id, latest_only=True)
+        return _missing("cycle", cycle_id)
+    rounds = opendata.round_results(db, found.id, latest_only=True)
     return jsonify({
         "data": {**_row("cycles", opendata.cycle_row(found)),
-                 "funnel": opendata.funnel_rows(db, cycle_id, rounds)},
-        "links": {name: url_for(f"api.{name}", cycle=cycle_id)
+                 "funnel": opendata.funnel_rows(db, found.id, rounds)},
+        "links": {name: url_for(f"api.{name}", cycle=found.id)
                   for name in ("proposals", "candidates", "ballots", "projects",
                                "satisfaction")},
     })
@@ -161,14 +183,15 @@ def ballots():
          "url": url_for("api.ballot", ballot_id=b.id)} for cid, b in found]})
 
 
-@bp.route("/ballots/<int:ballot_id>")
+@bp.route("/ballots/<ballot_id>")
 @allow(PUBLIC)
-def ballot(ballot_id: int):
+def ballot(ballot_id: str):
     """A ballot's result per candidate once counted; while open, only the turnout."""
     db = get_session()
-    found = db.get(Ballot, ballot_id)
+    number = whole_number(ballot_id)
+    found = db.get(Ballot, number) if number is not None else None
     if found is None or found.status == BallotStatus.DRAFT:
-        return _error(404, "not_found", resource="ballot", id=ballot_id)
+        return _missing("ballot", ballot_id)
     cycle = cycle_of(db, found)
     cast, entitled = casting.turnout(db, found)
     data = {"id": found.id, "title": found.title, "status": found.status,

@@ -147,6 +147,9 @@ def paper_totals(ballot_id: int):
     ballot = _ballot(ballot_id)
     form = ActionForm()
     errors: list[str] = []
+    refusal = closing.count_refusal(db, current_user, ballot)
+    if refusal is not None and request.method == "GET":
+        errors.append(domain_message(refusal))  # said before anyone types the totals in
     if form.validate_on_submit():
         def number(name: str) -> int | None:
             return whole_number(request.form.get(name, "").strip(), low=0)

@@ -51,8 +51,10 @@ class ProposalForm(FlaskForm):
     )
     photos = MultipleFileField(
         _l("Photos (optional)"),
-        description=_l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each.",
-                       n=MAX_PHOTOS_PER_PROPOSAL, mb=MAX_PHOTO_BYTES // (1024 * 1024)),
+        description=_l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each and "
+                       "%(total)d MB together.",
+                       n=MAX_PHOTOS_PER_PROPOSAL, mb=MAX_PHOTO_BYTES // (1024 * 1024),
+                       total=MAX_PHOTOS_PER_PROPOSAL * MAX_PHOTO_BYTES // (1024 * 1024)),
     )
     proposer_named = BooleanField(
         _l("Show my name with this proposal"), default=False,

@@ -179,13 +179,14 @@ def follow(proposal_id: int):
     db = get_session()
     found = db.get(Proposal, proposal_id) or abort(404)
     if ActionForm().validate_on_submit():
-        if request.form.get("stop"):
-            collection.unfollow(db, current_user, found)
-            flash(_("You no longer follow this proposal."), "success")
-        else:
-            collection.follow(db, current_user, found)
-            flash(_("You follow this proposal and will be told of its news."), "success")
-        db.commit()
+        stop = bool(request.form.get("stop"))
+        said = (_("You no longer follow this proposal.") if stop
+                else _("You follow this proposal and will be told of its news."))
+        with writing(success=said):
+            if stop:
+                collection.unfollow(db, current_user, found)
+            else:
+                collection.follow(db, current_user, found)
     return _back(proposal_id)
 
 

@@ -26,13 +26,20 @@ COMMENTS = {
                                 "效果可以，就是施工期间噪音有点大。"),
     Level.DISSATISFIED: ("验收后问题很多，反映了也没人管。", "设施经常坏，维护跟不上。"),
 }
+# The cycle under evaluation has had only its first ten days by DEMO_TODAY, and its story
+# closes a round on the third; an installation keeps rounds open longer (14 days unless
+# YISHI_EVALUATION_MIN_OPEN_DAYS says otherwise).
+DEMO_MIN_OPEN_DAYS = 3
 REPORT = ("针对测评中群众反映的维护不及时、设施故障多的问题，已落实专人巡查制度，"
           "更换故障设备 12 处，公布报修电话并承诺 48 小时内处理。")
 
 
 def seed_evaluation(session: Session, today: date) -> int:
     """Rate every completed project of cycles under evaluation or closed; idempotent: a
-    project that has ratings is left alone. Returns how many projects were rated."""
+    project that has ratings is left alone. Returns how many projects were rated.
+
+    official1 (区发改委) opens and closes the rounds: no project's unit or lead official,
+    since the responsible unit never judges its own project."""
     office = find_user(session, "official1")
     if office is None:
         return 0
@@ -79,7 +86,8 @@ def _story(session: Session, cycle: Cycle, project: Project, index: int, office:
              at(1))
     steps = {"opened": [at(0)]}
     if cycle.stage == Stage.CLOSED.value or troubled:
-        evaluation.close_round(session, office, project)
+        evaluation.close_round(session, office, project, today=at(3).date(),
+                               min_open_days=DEMO_MIN_OPEN_DAYS)
         first.closed_at = at(3)
         steps.update(closed=[at(3)], rectification_required=[at(3)])
     if troubled:
@@ -91,7 +99,8 @@ def _story(session: Session, cycle: Cycle, project: Project, index: int, office:
         steps.update(report_filed=[at(5)], opened=[at(0), at(6)])
         _ratings(session, rng, project, 2, delegates, residents, BETTER, at(7))
         if cycle.stage == Stage.CLOSED.value:
-            evaluation.close_round(session, office, project)
+            evaluation.close_round(session, office, project, today=at(9).date(),
+                                   min_open_days=DEMO_MIN_OPEN_DAYS)
             second.closed_at = at(9)
             steps.update(closed=[at(3), at(9)], rectification_passed=[at(9)])
     _date_steps(session, project, steps)

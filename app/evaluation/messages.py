@@ -19,6 +19,13 @@ MESSAGES = {
     "own_project_rating": _l("The responsible unit does not rate its own project."),
     "not_a_rater": _l("Delegates of the assembly that adopted the project and registered "
                       "residents can rate it."),
+    "own_project_judging": _l("The responsible unit (%(unit)s) and the project's lead "
+                              "official do not judge their own project: another official "
+                              "opens and closes its rounds."),
+    "round_too_young": _l("A round stays open at least %(days)d days so that everyone can "
+                          "rate; this one can close from %(date)s."),
+    "own_cycle_bar": _l("You answer for a project of this cycle (%(title)s), so another "
+                        "official sets the bar it is judged by."),
 }
 
 NOTIFICATIONS = {

@@ -11,7 +11,7 @@ from app.auth.access import allow
 from app.collection.forms import ActionForm
 from app.db import get_session, writing
 from app.evaluation.forms import BarForm, RectificationForm
-from app.implementation.support import load_project
+from app.implementation.support import load_project, today
 from app.messages import domain_message
 from app.numbers import arg_int
 from app.officials import bp
@@ -30,6 +30,25 @@ from votes.base import DomainError
 
 def _back(project_id: int) -> str:
     return url_for("officials.evaluation_project", project_id=project_id)
+
+
+def _min_open_days() -> int:
+    """How long a round stays open before it may close: this installation's setting."""
+    return current_app.config["EVALUATION_MIN_OPEN_DAYS"]
+
+
+def _close_refusals(projects, day) -> dict[int, str]:
+    """Why the signed-in official may not close each project's open round, in words."""
+    db = get_session()
+    found = evaluation.open_rounds(db, [p.id for p in projects])
+    refusals = {}
+    for project in projects:
+        if project.id in found:
+            refusal = evaluation.close_refusal(current_user, project, found[project.id].opened_at,
+                                               today=day, min_open_days=_min_open_days())
+            if refusal is not None:
+                refusals[project.id] = domain_message(refusal)
+    return refusals
 
 
 def _apply(action, message: str, target: str):
@@ -54,19 +73,24 @@ def evaluation_desk():
     default = next((c for c in cycles if c.stage == Stage.EVALUATION),
                    cycles[0] if cycles else None)
     cycle = db.get(Cycle, cycle_id) if cycle_id is not None else default
-    rows, bar_form = [], None
+    rows, bar_form, bar_refusal, refusals, own = [], None, None, {}, set()
     if cycle is not None:
         rounds = {r.project_id: r for r in opendata.round_results(db, cycle.id,
                                                                    latest_only=True)}
         projects = db.scalars(select(Project).where(Project.cycle_id == cycle.id)
                               .order_by(Project.id)).all()
         rows = [(p, rounds.get(p.id)) for p in projects]
+        refusals = _close_refusals(projects, today())
+        own = {p.id for p in projects if implementation.may_report(current_user, p)}
         bar_form = BarForm(prefix="bar")
         bar_form.bar.data = cycle.satisfaction_bar
+        refused_bar = evaluation.bar_refusal(db, current_user, cycle)
+        bar_refusal = domain_message(refused_bar) if refused_bar is not None else None
     rectifying = db.scalars(select(Project).where(Project.rectifying.is_(True))
                             .order_by(Project.id)).all()
     return render_template("evaluation/desk.html", cycles=cycles, cycle=cycle, rows=rows,
-                           bar_form=bar_form, rectifying=rectifying, action_form=ActionForm(),
+                           bar_form=bar_form, bar_refusal=bar_refusal, refusals=refusals, own=own,
+                           rectifying=rectifying, action_form=ActionForm(),
                            kinds=list(RaterKind))
 
 
@@ -86,11 +110,14 @@ def evaluation_project(project_id: int):
             Rating.comment.is_not(None)).order_by(Rating.updated_at.desc(), Rating.id.desc()),
             current_app.config["PAGE_SIZE"])
     state = evaluation.round_state(db, project_id)
+    judging = evaluation.judging_refusal(current_user, project)
     return render_template(
         "evaluation/manage.html", project=project, rounds=rounds, comments=comments,
         kinds=list(RaterKind), reports=evaluation.reports_of(db, project_id),
         log=evaluation.log_of(db, project_id), action_form=ActionForm(),
         may_open=rules.next_round_refusal(project.completed_on is not None, state) is None,
+        judging_refusal=domain_message(judging) if judging is not None else None,
+        close_refusal=_close_refusals([project], today()).get(project.id),
         mine=implementation.may_report(current_user, project),
         report_form=RectificationForm(prefix="r"))
 
@@ -108,7 +135,9 @@ def open_round(project_id: int):
 @allow("official")
 def close_round(project_id: int):
     project = get_session().get(Project, project_id) or abort(404)
-    return _apply(lambda db: evaluation.close_round(db, current_user, project),
+    day, days = today(), _min_open_days()
+    return _apply(lambda db: evaluation.close_round(db, current_user, project, today=day,
+                                                    min_open_days=days),
                   _("The round is closed and its result published."), _back(project_id))
 
 

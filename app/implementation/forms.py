@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -75,6 +76,10 @@ class ReportForm(FlaskForm):
         _l("Spent to date (yuan, optional)"),
         description=_l("The total spent so far, not this period's spending."),
         validators=[Optional(), NumberRange(min=0, max=COST_MAX)])
+    confirm_over_budget = BooleanField(
+        _l("The spending exceeds the budget"),
+        description=_l("Tick only when the spending to date really is above the project's "
+                       "budget; it is published as it is."))
     milestone_id = SelectField(_l("Milestone reached"), coerce=int)
     percent = IntegerField(_l("Progress (%)"),
                            validators=[Optional(), NumberRange(min=0, max=100)])
@@ -83,8 +88,10 @@ class ReportForm(FlaskForm):
                          validators=[Optional(), Length(max=REASON_MAX)])
     photos = MultipleFileField(
         _l("Photos (optional)"),
-        description=_l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each.",
-                       n=MAX_PHOTOS_PER_PROPOSAL, mb=MAX_PHOTO_BYTES // (1024 * 1024)))
+        description=_l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each and "
+                       "%(total)d MB together.",
+                       n=MAX_PHOTOS_PER_PROPOSAL, mb=MAX_PHOTO_BYTES // (1024 * 1024),
+                       total=MAX_PHOTOS_PER_PROPOSAL * MAX_PHOTO_BYTES // (1024 * 1024)))
     submit = SubmitField(_l("Publish the report"))
 
 

@@ -163,11 +163,17 @@ def report_progress(project_id: int):
                     db, current_user, project, reported_on=form.reported_on.data,
                     body=form.body.data, today=day, spend_to_date=form.spend_to_date.data,
                     milestone_id=form.milestone_id.data or None, percent=form.percent.data,
-                    reason=form.reason.data or None, photos=stored)
+                    reason=form.reason.data or None, photos=stored,
+                    confirm_over_budget=bool(form.confirm_over_budget.data))
             if work.ok:
                 return redirect(url_for("public.project", project_id=project_id) + "#reports")
+    # The confirmation is offered once it is needed: the figure was refused as over the
+    # budget, it was ticked already, or the last report was over the budget.
+    spent = implementation.last_spend(project)
+    ask_over_budget = bool(form.confirm_over_budget.data or (spent or 0) > project.budget
+                           or (form.spend_to_date.data or 0) > project.budget)
     return render_template("projects/report_form.html", form=form, project=project,
-                           mine=_mine(project),
+                           mine=_mine(project), ask_over_budget=ask_over_budget,
                            standing=implementation.standing(project, day))
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.auth.access import SIGNED_IN, allow
 from app.collection.forms import ActionForm
-from app.db import get_session
+from app.db import get_session, writing
 from app.pagination import paginate
 from app.residents import bp
 from proposals.collection import services as collection
@@ -36,8 +36,8 @@ def notifications():
     db = get_session()
     form = ActionForm()
     if form.validate_on_submit():
-        collection.mark_read(db, current_user.id)
-        db.commit()
+        with writing():
+            collection.mark_read(db, current_user.id)
         return redirect(url_for("residents.notifications"))
     page = paginate(db, select(Notification).where(Notification.user_id == current_user.id)
                     .order_by(Notification.created_at.desc(), Notification.id.desc()),

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
 import tempfile
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from PIL import Image, ImageOps
 
 __all__ = [
     "ALLOWED",
     "MAX_PHOTOS_PER_PROPOSAL",
     "MAX_PHOTO_BYTES",
+    "MAX_PHOTO_PIXELS",
     "PhotoRejected",
     "StoredPhoto",
     "delete_photo",
@@ -30,12 +35,25 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS_PER_PROPOSAL = 4
 ALLOWED = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 MAX_NAME_CHARS = 120
+# A 5 MB file can declare a picture of billions of pixels (a decompression bomb); decoding
+# it would take gigabytes. 50 megapixels keeps every phone camera's photos (48 MP is
+# 8000 x 6000) and bounds one decode to about 200 MB.
+MAX_PHOTO_PIXELS = 50_000_000
 
 _ALLOWED_LABEL = "JPEG, PNG, WebP"
 _CHUNK = 64 * 1024
 # Enough for any signature below, and for an SVG that opens with an XML prolog
 # or a comment before its <svg> tag.
 _SNIFF_BYTES = 1024
+# What Pillow calls each allowed type; only that decoder may read the bytes.
+_PIL_FORMAT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+# Modes each encoder writes as they are; anything else is converted first.
+_SAVABLE_MODES = {
+    # CMYK JPEGs (often Adobe-inverted) are shown badly by browsers; they become RGB.
+    "image/jpeg": {"L", "RGB"},
+    "image/png": {"1", "L", "LA", "I;16", "I;16B", "P", "RGB", "RGBA"},
+    "image/webp": {"RGB", "RGBA"},
+}
 # Same alphabet as secrets.token_urlsafe, so a key can never hold "/", "\" or
 # "..", and never starts with "." (no hidden files, no traversal).
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(jpg|png|webp)$")
@@ -117,8 +135,76 @@ def _read_capped(stream: BinaryIO) -> bytes:
     return bytes(buf)
 
 
+def _decode(data: bytes, content_type: str) -> Image.Image:
+    """The picture the bytes hold, upright, fully decoded; PhotoRejected if they hold none."""
+    with warnings.catch_warnings():
+        # Pillow only warns up to twice its own limit; any bomb it notices is refused.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[content_type]]) as source:
+                width, height = source.size
+                # Checked on the header, before a single pixel is decoded.
+                if width * height > MAX_PHOTO_PIXELS:
+                    raise PhotoRejected("too_many_pixels",
+                                        {"max_megapixels": MAX_PHOTO_PIXELS // 1_000_000})
+                source.load()
+                # Cameras store the picture sideways and say so in EXIF; the EXIF is about
+                # to go, so its orientation is applied to the pixels first.
+                return ImageOps.exif_transpose(source)
+        except PhotoRejected:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise PhotoRejected(
+                "too_many_pixels", {"max_megapixels": MAX_PHOTO_PIXELS // 1_000_000}) from None
+        except Exception:
+            # Hostile or broken bytes make decoders raise OSError, SyntaxError, ValueError,
+            # struct.error and more; whichever it is, the file is not a photo we can show.
+            raise PhotoRejected("not_an_image", {"allowed": _ALLOWED_LABEL}) from None
+
+
+def _encode(picture: Image.Image, content_type: str, data: bytes) -> bytes:
+    """A fresh file of the same type holding only the pixels: no EXIF (GPS), XMP, ICC
+    profile, comments or text chunks from the upload."""
+    if picture.mode not in _SAVABLE_MODES[content_type]:
+        has_alpha = "A" in picture.getbands() or "transparency" in picture.info
+        alpha = has_alpha and content_type != "image/jpeg"
+        picture = picture.convert("RGBA" if alpha else "RGB")
+    # Encoders fall back on the image's own info for some metadata (PNG reads its ICC
+    # profile from there), so only the palette's transparency, which is pixels, survives.
+    kept = {k: v for k, v in picture.info.items() if k == "transparency"}
+    picture.info = kept
+    out = io.BytesIO()
+    if content_type == "image/jpeg":
+        picture.save(out, "JPEG", quality=90)
+    elif content_type == "image/png":
+        picture.save(out, "PNG", **kept)
+    else:
+        # A lossless WebP (drawings, screenshots) stays lossless.
+        picture.save(out, "WEBP", lossless=_webp_bitstream(data) == b"VP8L", quality=90)
+    return out.getvalue()
+
+
+def _webp_bitstream(data: bytes) -> bytes | None:
+    """The kind of a WebP's image chunk: b"VP8L" (lossless) or b"VP8 " (lossy).
+
+    It is the first chunk of a simple file, but comes after VP8X, ICCP, ANIM… in an
+    extended one, so the RIFF chunks are walked.
+    """
+    offset = 12
+    while offset + 8 <= len(data):
+        kind, size = data[offset:offset + 4], int.from_bytes(data[offset + 4:offset + 8], "little")
+        if kind in (b"VP8 ", b"VP8L"):
+            return kind
+        if kind == b"ANMF":  # an animation frame holds its bitstream inside
+            offset += 8 + 16
+            continue
+        offset += 8 + size + (size & 1)
+    return None
+
+
 def store_photo(stream: BinaryIO, original_name: str, directory: Path) -> StoredPhoto:
-    """Check the upload and write it under a fresh random key; PhotoRejected leaves no file."""
+    """Check the upload, decode it and write a fresh encoding of its pixels (metadata
+    stripped) under a fresh random key; PhotoRejected leaves no file."""
     data = _read_capped(stream)
     if not data:
         raise PhotoRejected("empty")
@@ -131,6 +217,9 @@ def store_photo(stream: BinaryIO, original_name: str, directory: Path) -> Stored
         raise PhotoRejected("not_an_image", {"allowed": _ALLOWED_LABEL})
     if content_type not in ALLOWED:
         raise PhotoRejected("type_not_allowed", {"type": content_type, "allowed": _ALLOWED_LABEL})
+    # Decoding proves the bytes are a picture of that type; what is stored and served is
+    # a re-encoding, so nothing the upload carried besides its pixels reaches the public.
+    data = _encode(_decode(data, content_type), content_type, data)
 
     directory = Path(directory)
     directory.mkdir(mode=0o750, parents=True, exist_ok=True)

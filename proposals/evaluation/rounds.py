@@ -7,6 +7,8 @@ connects to the events of implementation and cycles.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,9 +26,13 @@ from proposals.evaluation.models import (
 )
 from proposals.evaluation.satisfaction import Counts, Level, RaterKind, RoundState
 from proposals.implementation.models import Project
-from proposals.implementation.services import require_responsible
+from proposals.implementation.services import may_report, require_responsible
 from votes.base import DomainError, utcnow
 from votes.people import Role, User
+
+# How long a round stays open before it may close, so that everyone has time to rate; an
+# installation sets its own (YISHI_EVALUATION_MIN_OPEN_DAYS), which the views pass in.
+MIN_OPEN_DAYS = 14
 
 # --- reading -------------------------------------------------------------------
 
@@ -112,14 +118,60 @@ def _start_round(session: Session, project: Project, round_no: int,
     return opened
 
 
-def _require_official(actor: User) -> None:
-    if not actor.has_role(Role.OFFICIAL):
-        raise DomainError("officials_only")
+# --- who judges, and when ------------------------------------------------------
+
+
+def judging_refusal(actor: User, project: Project) -> DomainError | None:
+    """Why `actor` may not open or close the project's rounds, or None when they may.
+
+    The responsible unit never judges its own project: its officials and the lead official
+    report on it and answer for its 整改, so another official opens and closes its rounds.
+    """
+    if not actor.is_authenticated or not actor.has_role(Role.OFFICIAL):
+        return DomainError("officials_only")
+    if may_report(actor, project):
+        return DomainError("own_project_judging", unit=project.responsible_unit)
+    return None
+
+
+def closes_from(opened_at: datetime, min_open_days: int) -> date:
+    """The first day a round opened at `opened_at` may close.
+
+    The opening moment is kept in UTC (SQLite hands it back without its zone); the day it
+    fell on there, plus the minimum, is at most one day short of the minimum in Beijing.
+    """
+    moment = opened_at if opened_at.tzinfo is None else opened_at.astimezone(UTC)
+    return moment.date() + timedelta(days=min_open_days)
+
+
+def close_refusal(actor: User, project: Project, opened_at: datetime, *, today: date,
+                  min_open_days: int = MIN_OPEN_DAYS) -> DomainError | None:
+    """Why `actor` may not close the open round (opened at `opened_at`) today, or None.
+
+    Whether anybody has rated is checked on closing, against the counters.
+    """
+    refusal = judging_refusal(actor, project)
+    if refusal is not None:
+        return refusal
+    earliest = closes_from(opened_at, min_open_days)
+    if today < earliest:
+        return DomainError("round_too_young", days=min_open_days, date=earliest.isoformat())
+    return None
+
+
+def open_rounds(session: Session, project_ids: list[int]) -> dict[int, EvaluationRound]:
+    """The open round of each of these projects that has one, by project."""
+    if not project_ids:
+        return {}
+    return {r.project_id: r for r in session.scalars(select(EvaluationRound).where(
+        EvaluationRound.project_id.in_(project_ids), EvaluationRound.closed_at.is_(None)))}
 
 
 def open_round(session: Session, actor: User, project: Project) -> EvaluationRound:
     """Open the first round of a completed project, or the next after a rectification."""
-    _require_official(actor)
+    refusal = judging_refusal(actor, project)
+    if refusal is not None:
+        raise refusal
     refusal = rules.next_round_refusal(project.completed_on is not None,
                                        round_state(session, project.id))
     if refusal:
@@ -175,9 +227,16 @@ def on_cycle_stage_changed(cycle: Cycle, *, session: Session, to_stage: str,
         session.flush()
 
 
-def close_round(session: Session, actor: User, project: Project) -> rules.Verdict:
-    """End the round: freeze the counts, publish the verdict, and require 整改 below the bar."""
-    _require_official(actor)
+def close_round(session: Session, actor: User, project: Project, *, today: date,
+                min_open_days: int = MIN_OPEN_DAYS) -> rules.Verdict:
+    """End the round: freeze the counts, publish the verdict, and require 整改 below the bar.
+
+    Only an official who does not answer for the project closes it, and only once the round
+    has been open `min_open_days`: the unit cannot end a round while the tally suits it.
+    """
+    refusal = judging_refusal(actor, project)
+    if refusal is not None:
+        raise refusal
     current = session.scalar(select(EvaluationRound).where(
         EvaluationRound.project_id == project.id, EvaluationRound.closed_at.is_(None))
         .with_for_update())
@@ -188,6 +247,10 @@ def close_round(session: Session, actor: User, project: Project) -> rules.Verdic
     result = rules.verdict(by_kind[RaterKind.DELEGATE], by_kind[RaterKind.RESIDENT], bar)
     if result.overall.total == 0:  # an unrated round would pass, and clear a 整改, unheard
         raise DomainError("no_ratings")
+    refusal = close_refusal(actor, project, current.opened_at, today=today,
+                            min_open_days=min_open_days)
+    if refusal is not None:
+        raise refusal
     current.closed_at, current.closed_by_id = utcnow(), actor.id
     current.bar, current.below_bar = bar, result.rectify
     current.result = {kind.value: {level.value: getattr(c, level.value) for level in Level}
@@ -230,10 +293,24 @@ def file_rectification(session: Session, actor: User, project: Project, body: st
 # --- the bar -------------------------------------------------------------------
 
 
+def bar_refusal(session: Session, actor: User, cycle: Cycle) -> DomainError | None:
+    """An official who answers for a project of the cycle does not set the bar it is judged by."""
+    if not actor.is_authenticated or not actor.has_role(Role.OFFICIAL):
+        return None  # an administrator who is no official answers for no project
+    for project in session.scalars(select(Project).where(Project.cycle_id == cycle.id)
+                                   .order_by(Project.id)):
+        if may_report(actor, project):
+            return DomainError("own_cycle_bar", title=project.title)
+    return None
+
+
 def set_bar(session: Session, actor: User, cycle: Cycle, bar_percent: int) -> None:
     """A cycle's bar, fixed once any of its rounds has closed: results are not re-judged."""
     if not actor.has_role(Role.OFFICIAL, Role.ADMIN):
         raise DomainError("officials_only")
+    own = bar_refusal(session, actor, cycle)
+    if own is not None:
+        raise own
     try:
         bar = rules.check_bar(bar_percent)
     except (TypeError, ValueError):

@@ -61,6 +61,7 @@ class ProjectInfo:
     milestones: tuple[MilestoneInfo, ...] = ()
     last_reported_on: date | None = None
     last_spend: int | None = None
+    budget: int | None = None  # spend to date above it is refused: a file cannot confirm it
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,9 @@ def _check_against(number: int, values: dict[str, Any], positions: dict,
     if spend is not None and project.last_spend is not None and spend < project.last_spend:
         found.append(RowError(number, column("spend_to_date"), "spend_decreased",
                               {"last": project.last_spend}))
+    if spend is not None and project.budget is not None and spend > project.budget:
+        found.append(RowError(number, column("spend_to_date"), "spend_over_budget",
+                              {"budget": project.budget}))
     wanted = values["milestone"]
     if wanted is None:
         return None
@@ -190,9 +194,11 @@ def _check_against(number: int, values: dict[str, Any], positions: dict,
 
 def _parse_id(text: str, _today: date) -> tuple[Any, str | None, dict]:
     cleaned = text.lstrip("#№").strip()
-    if not INTEGER.fullmatch(cleaned) or cleaned.startswith(("-", "+")):
+    digits = cleaned.split(".")[0].lstrip("0") or "0"
+    # No id has more than 19 digits; int() would refuse 4,300 of them with an exception.
+    if not INTEGER.fullmatch(cleaned) or cleaned.startswith(("-", "+")) or len(digits) > 19:
         return None, "bad_number", {"value": text[:MAX_SHOWN]}
-    return int(cleaned.split(".")[0]), None, {}
+    return int(digits), None, {}
 
 
 def _parse_day(text: str, today: date) -> tuple[Any, str | None, dict]:

@@ -245,12 +245,14 @@ def report_progress(
     session: Session, actor: User, project: Project, *, reported_on: date, body: str,
     today: date, spend_to_date: int | None = None, milestone_id: int | None = None,
     percent: int | None = None, reason: str | None = None,
-    photos: Iterable[StoredPhoto] = (),
+    photos: Iterable[StoredPhoto] = (), confirm_over_budget: bool = False,
 ) -> ProgressReport:
     """A dated report, kept beside the earlier ones; the project's progress follows from it.
 
     Spend to date is cumulative, so a figure below the previous report's is refused:
     the public series never goes backwards. Reports come in date order for the same reason.
+    Above the project's budget it is published only when the official confirms it: an
+    overrun happens, a slip of the keyboard (three zeros too many) happens more often.
     """
     require_responsible(actor, project)
     if reported_on is None:
@@ -268,6 +270,8 @@ def report_progress(
         spent = last_spend(project)
         if spent is not None and spend_to_date < spent:
             raise DomainError("spend_decreased", field="spend_to_date", last=spent)
+        if spend_to_date > project.budget and not confirm_over_budget:
+            raise DomainError("spend_over_budget", field="spend_to_date", budget=project.budget)
     milestone = None
     if milestone_id is not None:
         milestone = next((m for m in project.milestones if m.id == milestone_id), None)
@@ -330,7 +334,8 @@ def bulk_update(session: Session, actor: User, rows: Iterable, today: date
                 ) -> list[ProgressReport]:
     """Apply a checked CSV (proposals.progress_import) in one go; any refusal stops them all.
 
-    The caller rolls back on DomainError; its `row` names the line that was refused.
+    The caller rolls back on DomainError; its `row` names the line that was refused. A file
+    cannot confirm spending above a budget, so such a row is refused (report it by hand).
     """
     reports = []
     for row in rows:
@@ -360,5 +365,5 @@ def update_targets(session: Session, actor: User) -> dict[int, ProjectInfo]:
             milestones=tuple(MilestoneInfo(m.id, m.position, m.title, m.done_on is not None)
                              for m in project.milestones),
             last_reported_on=latest.reported_on if latest else None,
-            last_spend=last_spend(project))
+            last_spend=last_spend(project), budget=project.budget)
     return infos

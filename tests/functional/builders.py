@@ -6,6 +6,8 @@ a completed project, seated delegates, ...) live in tests/functional/conftest.py
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import date
 from types import SimpleNamespace
 
@@ -33,6 +35,8 @@ START, TARGET = date(2027, 7, 1), date(2027, 10, 31)
 
 DONE = date(2027, 9, 15)  # every milestone reached; the cycle is under evaluation by then
 DAY = date(2027, 9, 20)  # the day raters rate
+# A day a round opened on DONE may close: it has been open the minimum (14 days) by then.
+CLOSE_DAY = date(2027, 10, 1)
 
 
 def rate_all(db, project, people, levels, comment=None) -> None:
@@ -109,3 +113,13 @@ def seat_council(db, make_user, admin, *, seats: int = 3, start: date = date(202
     db.commit()
     return SimpleNamespace(council=council, assembly=assembly, members=members,
                            convenor=members[0], term=council.terms[0])
+
+
+def png_bytes() -> bytes:
+    """A real 1×1 PNG (stored photos are decoded, so a bare signature will not do)."""
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))

@@ -5,13 +5,14 @@ Plain values and helpers (dates, rate_all, new_ballot, seat_council, ...) are in
 tests/functional/builders.py; import them by name.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
 import pytest
 
 from proposals.collection.services import ProposalDraft, follow, submit_proposal
 from proposals.cycles.services import advance_cycle, create_cycle
+from proposals.evaluation import rounds as evaluation
 from proposals.implementation import services as implementation
 from proposals.implementation.services import MilestoneDraft
 from proposals.shortlist import services as shortlist
@@ -99,6 +100,16 @@ def other_official(db, make_user):
 
 
 @pytest.fixture
+def evaluator(db, make_user):
+    """An official of a unit that answers for none of the fixtures' projects: the one who
+    opens and closes their evaluation rounds (the responsible unit never judges its own)."""
+    person = make_user(Role.OFFICIAL, name="钱评价")
+    person.unit = "区发改委"
+    db.commit()
+    return person
+
+
+@pytest.fixture
 def delegate_seat(db, admin, assembly, make_user):
     """A delegate seated in the cycle's assembly."""
     person = make_user(Role.DELEGATE, name="孙代表")
@@ -151,6 +162,9 @@ def completed(db, cycle, admin, project, unit_official, clock):
     for milestone in list(project.milestones):
         implementation.report_progress(db, unit_official, project, reported_on=DONE,
                                        body="节点完成", milestone_id=milestone.id, today=DONE)
+    # The round opened as DONE was reported: on the tests' calendar, not the machine's, so
+    # how long it has been open is measured against the days the tests pass in.
+    evaluation.latest_round(db, project.id).opened_at = datetime.combine(DONE, time(1), UTC)
     db.commit()
     clock(DAY)
     return project

@@ -1,12 +1,10 @@
 """Submitting proposals: online by residents, on behalf through the offline channels, photos."""
 
-import struct
-import zlib
-
 from sqlalchemy import func, select
 
 from proposals.collection.models import Follow, Proposal, ProposalPhoto
 from proposals.collection.photos import MAX_PHOTO_BYTES
+from tests.functional.builders import png_bytes
 
 
 def form(**overrides):
@@ -15,15 +13,6 @@ def form(**overrides):
             "community": "和平社区", "beneficiaries": "300"}
     data.update(overrides)
     return data
-
-
-def png_bytes() -> bytes:
-    def chunk(kind, body):
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
 
 
 def test_a_resident_submits_a_proposal_and_sees_it_with_its_status(

@@ -4,10 +4,12 @@ from datetime import date
 
 from proposals.evaluation import rounds as evaluation
 from proposals.implementation.models import Project
+from votes.people import Role
 
 
 def add_samples(db, base) -> dict:
     project = db.get(Project, base["project_id"])
     project.completed_on = date(2027, 5, 1)
-    evaluation.open_round(db, base["admin"], project)
+    # The admin leads the sample project, so an official of no unit of it opens the round.
+    evaluation.open_round(db, base["make_user"](Role.OFFICIAL), project)
     return {"dataset": "satisfaction", "fmt": "csv"}

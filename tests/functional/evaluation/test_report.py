@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 
 from proposals.evaluation import rounds as evaluation
-from tests.functional.builders import rate_all
+from tests.functional.builders import CLOSE_DAY, rate_all
 
 
 def figure(page: str, chart_id: str) -> dict:
@@ -33,7 +33,7 @@ def rated(db, completed, residents, delegate_seat, official, counted_ballot):
     levels = ["satisfied"] * 3 + ["basically_satisfied"] * 2 + ["dissatisfied"]
     rate_all(db, completed, residents(6), levels, comment="只给官员看的意见")
     rate_all(db, completed, [delegate_seat], ["dissatisfied"])
-    evaluation.close_round(db, official, completed)
+    evaluation.close_round(db, official, completed, today=CLOSE_DAY)
     db.commit()
     return completed
 

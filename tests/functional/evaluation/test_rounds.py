@@ -14,7 +14,7 @@ from proposals.evaluation import rounds as evaluation
 from proposals.evaluation.models import EvaluationLog, EvaluationRound, Rating
 from proposals.evaluation.satisfaction import Counts, RaterKind
 from proposals.implementation import services as implementation
-from tests.functional.builders import DAY, rate_all
+from tests.functional.builders import CLOSE_DAY, DAY, rate_all
 from votes.base import DomainError
 from votes.people import Role, add_member
 
@@ -100,7 +100,7 @@ def test_below_the_bar_the_project_is_rectified_and_rated_again(
     rate_all(db, completed, people, [S, S, B, D, D])  # residents 60%
     rating.rate(db, delegate_seat, completed, "satisfied", today=DAY)  # delegates 100%
     db.commit()
-    result = evaluation.close_round(db, official, completed)
+    result = evaluation.close_round(db, official, completed, today=CLOSE_DAY)
     db.commit()
     assert result.below == (RaterKind.RESIDENT,) and completed.rectifying
     first = evaluation.latest_round(db, completed.id)
@@ -124,7 +124,7 @@ def test_below_the_bar_the_project_is_rectified_and_rated_again(
 
     rate_all(db, completed, people, ["satisfied"] * 4 + ["dissatisfied"])  # 80%: meets it
     assert counts_of(db, completed, 1)[RaterKind.RESIDENT] == Counts(2, 1, 2)  # kept
-    assert evaluation.close_round(db, official, completed).rectify is False
+    assert evaluation.close_round(db, official, completed, today=CLOSE_DAY).rectify is False
     db.commit()
     assert not completed.rectifying
     assert implementation.standing(completed, DAY).status.value == "completed"
@@ -144,13 +144,13 @@ def test_only_officials_open_and_close_and_nothing_opens_before_completion(
     with pytest.raises(DomainError, match="officials_only"):
         evaluation.open_round(db, resident, project)
     with pytest.raises(DomainError, match="no_open_round"):
-        evaluation.close_round(db, official, project)
+        evaluation.close_round(db, official, project, today=CLOSE_DAY)
     project.completed_on = date(2027, 8, 1)
     assert evaluation.open_round(db, official, project).round_no == 1
     with pytest.raises(DomainError, match="round_open"):
         evaluation.open_round(db, official, project)
     with pytest.raises(DomainError, match="no_ratings"):  # nobody heard: nothing to judge
-        evaluation.close_round(db, official, project)
+        evaluation.close_round(db, official, project, today=CLOSE_DAY)
 
 
 def test_residents_rate_and_change_their_rating_through_the_page(
@@ -182,8 +182,10 @@ def test_delegates_rate_from_their_desk_as_delegates(client, db, login, complete
 
 
 def test_officials_close_rounds_set_the_bar_and_the_unit_files_its_report(
-        client, db, login, completed, residents, official, unit_official, cycle):
+        client, db, login, completed, residents, official, unit_official, cycle, clock,
+        evaluator):
     rate_all(db, completed, residents(4), [S, B, B, D])
+    clock(CLOSE_DAY)  # the round has been open the minimum by then
     login(official)
     client.get("/lang/en")
     desk = client.get("/official/evaluation").text
@@ -208,6 +210,8 @@ def test_officials_close_rounds_set_the_bar_and_the_unit_files_its_report(
     assert "File the rectification report" in page
     client.post(f"/official/evaluation/projects/{completed.id}/rectification",
                 data={"r-body": "加强维保，更换设备。"})
+    client.post("/account/logout")
+    login(evaluator)  # the unit does not open its own project's next round
     client.post(f"/official/evaluation/projects/{completed.id}/open")
     round2 = db.scalar(select(EvaluationRound).where(EvaluationRound.round_no == 2))
     assert round2 is not None and round2.is_open

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from proposals.implementation import services as implementation
 from proposals.implementation.models import Milestone, ProgressReport, Project
 from proposals.implementation.services import MilestoneDraft
+from tests.functional.builders import png_bytes
 from votes.base import DomainError
 from votes.people import Role
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()  # a real 1×1 image: photos are decoded and re-encoded when stored
 
 
 def standing_of(page: str) -> tuple[str, str]:

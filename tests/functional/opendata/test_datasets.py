@@ -13,7 +13,7 @@ from proposals.collection.models import Proposal
 from proposals.collection.services import ProposalDraft
 from proposals.evaluation import rounds as evaluation
 from proposals.opendata.datasets import FIELDS, PUBLIC_DATASETS
-from tests.functional.builders import rate_all
+from tests.functional.builders import CLOSE_DAY, rate_all
 from votes.people import Role
 
 CALLER = "热线来电人周某"  # a hotline caller's real name: never public
@@ -38,7 +38,7 @@ def published(db, cycle, admin, official, make_user, counted_ballot, completed, 
     db.commit()
     rate_all(db, completed, residents(2, prefix="匿名评价人"), ["satisfied", "dissatisfied"],
              comment=SECRET)
-    evaluation.close_round(db, official, completed)
+    evaluation.close_round(db, official, completed, today=CLOSE_DAY)
     db.commit()
     return named
 

@@ -9,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from proposals.collection import photos
 from proposals.collection.photos import (
@@ -43,16 +44,20 @@ def make_png() -> bytes:
     )
 
 
+def _encoded(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), (255, 0, 0)).save(out, fmt)
+    return out.getvalue()
+
+
 def make_jpeg() -> bytes:
-    """SOI + JFIF APP0 segment + EOI: the header every camera JPEG starts with."""
-    app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    return b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0 + b"\xff\xd9"
+    """A real 1x1 JPEG (photos are decoded now, so a header alone is no longer enough)."""
+    return _encoded("JPEG")
 
 
 def make_webp() -> bytes:
-    """RIFF container with a WEBP form type and a (dummy) VP8L chunk."""
-    body = b"WEBP" + b"VP8L" + struct.pack("<I", 5) + b"\x2f\x00\x00\x00\x00" + b"\x00"
-    return b"RIFF" + struct.pack("<I", len(body)) + body
+    """A real 1x1 WebP in its RIFF container (decoded too, like the JPEG)."""
+    return _encoded("WEBP")
 
 
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -78,13 +83,14 @@ def test_store_accepts_real_images(tmp_path, data, content_type, ext):
     stored = store_photo(io.BytesIO(data), "holiday.gif", directory)
 
     assert stored.content_type == content_type
-    assert stored.size == len(data)
     assert stored.key.endswith(ext)
     assert KEY.fullmatch(stored.key)
     assert stored.original_name == "holiday.gif"
     path = photo_path(directory, stored.key)
     assert path == directory / stored.key
-    assert path.read_bytes() == data
+    # A fresh encoding of the same type is stored, not the uploaded bytes.
+    assert sniff_type(path.read_bytes()) == content_type
+    assert stored.size == len(path.read_bytes())
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert stat.S_IMODE(directory.stat().st_mode) & 0o027 == 0
     assert _files(directory) == [stored.key]
@@ -159,7 +165,8 @@ def test_exactly_max_bytes_is_accepted(tmp_path):
     png = make_png()
     data = png + b"\x00" * (MAX_PHOTO_BYTES - len(png))
     stored = store_photo(io.BytesIO(data), "max.png", tmp_path)
-    assert stored.size == MAX_PHOTO_BYTES
+    # Accepted; the size is the stored re-encoding's (the padding is gone), not the upload's.
+    assert stored.size == photo_path(tmp_path, stored.key).stat().st_size
 
 
 def test_failed_write_leaves_no_temp_file(tmp_path, monkeypatch):

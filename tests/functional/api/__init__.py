@@ -1,0 +1,1 @@
+"""Functional tests of the JSON API as described by its OpenAPI document."""
