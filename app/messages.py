@@ -1,5 +1,8 @@
 """Domain error codes turned into sentences a user understands, in their language."""
 
+from datetime import date
+
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -115,7 +118,12 @@ def domain_message(error: DomainError) -> str:
     template = MESSAGES.get(error.code)
     if template is None:
         return _("This could not be done (%(code)s).", code=error.code)
-    return str(template) % error.params if error.params else str(template)
+    if not error.params:
+        return str(template)
+    # Days are shown in the reader's one date style (2026年12月6日 / Dec 6, 2026).
+    params = {key: format_date(value, "medium") if isinstance(value, date) else value
+              for key, value in error.params.items()}
+    return str(template) % params
 
 
 NOTIFICATIONS = {

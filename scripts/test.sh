@@ -12,6 +12,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
+# Chinese text in screenshots of the browser tests needs a CJK font, or it shows as boxes.
+if ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "Installing Debian's fonts-noto-cjk for the browser tests..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
+fi
 export YISHI_CHROMIUM=${YISHI_CHROMIUM:-$(command -v chromium)}
 
 YISHI_SETUP_DB=0 bash scripts/setup.sh requirements-dev.txt

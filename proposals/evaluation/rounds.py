@@ -155,7 +155,7 @@ def close_refusal(actor: User, project: Project, opened_at: datetime, *, today: 
         return refusal
     earliest = closes_from(opened_at, min_open_days)
     if today < earliest:
-        return DomainError("round_too_young", days=min_open_days, date=earliest.isoformat())
+        return DomainError("round_too_young", days=min_open_days, date=earliest)
     return None
 
 

@@ -48,7 +48,7 @@ def test_a_round_closes_only_after_its_minimum_days(db, completed, residents, ev
     earliest = DONE + timedelta(days=evaluation.MIN_OPEN_DAYS)  # opened on DONE
     error = refused("round_too_young", evaluation.close_round, db, evaluator, completed,
                     today=earliest - timedelta(days=1))
-    assert error.params == {"days": 14, "date": earliest.isoformat()}
+    assert error.params == {"days": 14, "date": earliest}
     refused("round_too_young", evaluation.close_round, db, evaluator, completed,
             today=CLOSE_DAY, min_open_days=30)  # an installation that keeps rounds open longer
     assert evaluation.close_round(db, evaluator, completed, today=earliest).rectify is False
@@ -99,14 +99,14 @@ def test_the_desk_says_when_a_young_round_can_close(
     clock(date(2027, 9, 20))  # five days after the round opened
     desk = client.get("/official/evaluation").text
     assert "Close the round" not in desk
-    assert "at least 14 days" in desk and "can close from 2027-09-29" in desk
+    assert "at least 14 days" in desk and "can close from Sep 29, 2027" in desk
     client.post(f"/official/evaluation/projects/{completed.id}/close")
     assert evaluation.latest_round(db, completed.id).is_open
     clock(date(2027, 9, 29))
     assert "Close the round" in client.get(f"/official/evaluation/projects/{completed.id}").text
     app.config["EVALUATION_MIN_OPEN_DAYS"] = 30  # this district keeps rounds open a month
     manage = client.get(f"/official/evaluation/projects/{completed.id}").text
-    assert "Close the round" not in manage and "can close from 2027-10-15" in manage
+    assert "Close the round" not in manage and "can close from Oct 15, 2027" in manage
     app.config["EVALUATION_MIN_OPEN_DAYS"] = 14
     client.post(f"/official/evaluation/projects/{completed.id}/close")
     db.expire_all()
