@@ -100,6 +100,7 @@ def ballot_desk(ballot_id: int):
         resolution=resolution, turnout=_turnout(db, ballot), form=ActionForm(),
         reason_form=ReasonForm(), rules=ballot.rules,
         options={o.id: o for o in ballot.options},
+        may_settle=closing.count_refusal(db, current_user, ballot) is None,
     )
 
 

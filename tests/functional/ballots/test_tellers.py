@@ -122,3 +122,18 @@ def test_the_paper_page_tells_an_official_who_is_not_the_teller_and_refuses_the_
     assert answer.status_code == 200 and "You are not allowed to do this." in answer.text
     db.expire_all()
     assert db.get(Ballot, ballot.id).status == "open" and db.scalar(select(PaperTotal)) is None
+
+
+def test_the_desk_offers_the_tie_only_to_whoever_may_settle_it(
+        client, db, login, official, assembly, delegates):
+    teller = delegates[0]
+    ballot = teller_ballot(db, assembly, teller, rules=TIE_RULES)
+    a, b = option_ids(ballot)
+    cast_all(db, ballot, delegates[:4], lambda i: {a: "yes", b: "yes"} if i < 3 else {})
+    close_ballot(db, teller, ballot)
+    db.commit()
+    login(official)
+    client.get("/lang/en")
+    desk = client.get(f"/official/ballots/{ballot.id}").text
+    assert "Tie at the cut-off" in desk and 'id="settle-refusal"' in desk
+    assert "Record the resolution" not in desk and "Draft a run-off ballot" not in desk
