@@ -6,9 +6,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 
-from proposals.collection.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PROPOSAL
-
-MB = 1024 * 1024
+from app.uploads import PHOTO_LIMITS
 
 
 def _forget_refused_body() -> None:
@@ -31,8 +29,8 @@ def too_large(error):
     # The limits a person can act on are the photos'; the request limit (config) is their
     # total plus room for the text, so whoever keeps to these never sees this page.
     return render_template(
-        "errors/413.html", error=error, photos=MAX_PHOTOS_PER_PROPOSAL,
-        photo_mb=MAX_PHOTO_BYTES // MB, total_mb=MAX_PHOTOS_PER_PROPOSAL * MAX_PHOTO_BYTES // MB,
+        "errors/413.html", error=error, photos=PHOTO_LIMITS["n"], photo_mb=PHOTO_LIMITS["mb"],
+        total_mb=PHOTO_LIMITS["total"],
     ), 413
 
 

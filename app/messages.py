@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.council import messages as council_words
 from app.evaluation import messages as evaluation_words
@@ -137,7 +138,9 @@ for _words in _CONTEXT_WORDS:
     NOTIFICATIONS.update(getattr(_words, "NOTIFICATIONS", {}))
 
 
-def notification_text(notification) -> str:
+def notification_text(notification, *, quote=None) -> str:
+    """A notice in the reader's language. `quote` wraps each name, title or reason it quotes
+    (pages pass templating.bdi, so the words around them are escaped and kept apart)."""
     from app.templating import PROPOSAL_STATUS_LABELS
 
     params = dict(notification.params or {})
@@ -146,10 +149,15 @@ def notification_text(notification) -> str:
     template = NOTIFICATIONS.get(notification.kind)
     if template is None:
         return notification.kind
+    text = str(template)
+    if quote is not None:
+        text = Markup.escape(text)
+        params = {key: quote(value) if isinstance(value, str) else value
+                  for key, value in params.items()}
     try:
-        return str(template) % params
+        return text % params
     except (KeyError, TypeError):
-        return str(template)
+        return text
 
 
 IMPORT_ERRORS = {

@@ -16,7 +16,7 @@ from app.council import messages as council_words
 from app.db import get_session
 from app.evaluation import messages as evaluation_words
 from app.implementation import messages as implementation_words
-from app.messages import NOTIFICATIONS, import_error_text, notification_text
+from app.messages import import_error_text, notification_text
 from app.shortlist.forms import DECLINE_GROUNDS
 from proposals.collection.services import unread_count
 
@@ -185,17 +185,9 @@ def plain_text(value) -> str:
 
 def notification_html(notification) -> Markup:
     """notification_text with every name, title and reason it quotes passed through bdi()."""
-    template = NOTIFICATIONS.get(notification.kind)
-    params = dict(notification.params or {})
-    if template is None or "status" in params:
-        # Status changes quote only our own label; unknown kinds show their code.
-        return Markup("%s") % notification_text(notification)
-    isolated = {key: bdi(value) if isinstance(value, str) else value
-                for key, value in params.items()}
-    try:
-        return Markup.escape(str(template)) % isolated
-    except (KeyError, TypeError):
-        return Markup.escape(str(template))
+    # Known notices come back as Markup (escaped template, isolated quotes); escape() keeps
+    # them and escapes the bare code of an unknown kind.
+    return Markup.escape(notification_text(notification, quote=bdi))
 
 
 def init_app(app: Flask) -> None:

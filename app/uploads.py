@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, send_file
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from proposals.collection.models import Proposal, ProposalPhoto
 from proposals.collection.photos import (
@@ -23,6 +24,13 @@ from proposals.collection.photos import (
 # A photo opened on its own runs nothing, even if a browser were fooled about its type.
 PHOTO_POLICY = {"default-src": "'none'", "sandbox": ""}
 
+MB = 1024 * 1024
+# What a person can act on; the request limit (app.config) is their total plus the text.
+PHOTO_LIMITS = {"n": MAX_PHOTOS_PER_PROPOSAL, "mb": MAX_PHOTO_BYTES // MB,
+                "total": MAX_PHOTOS_PER_PROPOSAL * MAX_PHOTO_BYTES // MB}
+PHOTO_HELP = _l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each and "
+                "%(total)d MB together.", **PHOTO_LIMITS)
+
 
 def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
@@ -31,7 +39,7 @@ def upload_dir() -> Path:
 def photo_message(rejected: PhotoRejected, name: str) -> str:
     if rejected.code == "too_large":
         return _("%(name)s is larger than %(mb)d MB.", name=name,
-                 mb=MAX_PHOTO_BYTES // (1024 * 1024))
+                 mb=PHOTO_LIMITS["mb"])
     if rejected.code == "empty":
         return _("%(name)s is empty.", name=name)
     if rejected.code == "too_many_pixels":
@@ -73,7 +81,7 @@ def send_photo(key: str, content_type: str, *, public: bool = True) -> Response:
     """A stored photo's bytes with the headers that keep a browser from running them; 404
     when the file is gone. The caller has already checked who may see it."""
     try:
-        path = photo_path(current_app.config["UPLOAD_DIR"], key)
+        path = photo_path(upload_dir(), key)
     except FileNotFoundError:
         abort(404)
     response = send_file(path, mimetype=content_type, conditional=True, max_age=86400)

@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.forms import choices
 from app.numbers import ID_MAX
 from app.templating import CATEGORY_LABELS, CHANNEL_LABELS
+from app.uploads import PHOTO_HELP
 from proposals.collection.moderation import REASON_MAX, REPORT_MAX
-from proposals.collection.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PROPOSAL
 from proposals.collection.services import (
     BENEFICIARIES_MAX,
     COMMENT_MAX,
@@ -51,10 +51,7 @@ class ProposalForm(FlaskForm):
     )
     photos = MultipleFileField(
         _l("Photos (optional)"),
-        description=_l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each and "
-                       "%(total)d MB together.",
-                       n=MAX_PHOTOS_PER_PROPOSAL, mb=MAX_PHOTO_BYTES // (1024 * 1024),
-                       total=MAX_PHOTOS_PER_PROPOSAL * MAX_PHOTO_BYTES // (1024 * 1024)),
+        description=PHOTO_HELP,
     )
     proposer_named = BooleanField(
         _l("Show my name with this proposal"), default=False,

@@ -48,10 +48,6 @@ def can_see_hidden(proposal_or_comment) -> bool:
     return owner == current_user.id
 
 
-def _int_arg(name: str) -> int | None:
-    return arg_int(name)
-
-
 # The location filter's choices need a scan of every proposal; they change slowly, so each
 # worker keeps them for a minute instead of scanning on every page view.
 PLACES_TTL = 60.0
@@ -71,7 +67,7 @@ def current_filter() -> ProposalFilter:
     args = request.args
     sort = args.get("sort", "newest")
     return ProposalFilter(
-        cycle_id=_int_arg("cycle"), category=args.get("category") or None,
+        cycle_id=arg_int("cycle"), category=args.get("category") or None,
         street=args.get("street") or None, community=args.get("community") or None,
         status=args.get("status") or None, channel=args.get("channel") or None,
         q=args.get("q", "")[:100], sort=sort if sort in SORTS else "newest",
@@ -130,7 +126,7 @@ def similar_proposals():
     """Proposals like a title being typed: JSON for the form's live suggestions."""
     title = request.args.get("title", "").strip()[:80]
     db = get_session()
-    found = find_similar(db, title, cycle_id=_int_arg("cycle"), limit=5) if len(title) >= 2 else []
+    found = find_similar(db, title, cycle_id=arg_int("cycle"), limit=5) if len(title) >= 2 else []
     return jsonify([
         {"id": p.id, "title": p.title, "url": url_for("public.proposal", proposal_id=p.id),
          "cosigns": p.cosign_count, "score": round(score, 2)}
@@ -215,7 +211,7 @@ def hot_topics():
     from proposals.collection import insights
 
     db = get_session()
-    cycle_id = _int_arg("cycle")
+    cycle_id = arg_int("cycle")
     categories = [(str(CATEGORY_LABELS.get(c, c)), n)
                   for c, n in insights.by_category(db, cycle_id)]
     places = insights.by_place(db, cycle_id)

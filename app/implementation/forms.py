@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import choices
 from app.implementation.messages import GROUNDS_LABELS, PROGRESS_MODE_LABELS
-from proposals.collection.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PROPOSAL
+from app.uploads import PHOTO_HELP
 from proposals.implementation.services import (
     BODY_MAX,
     INTERVAL_MAX,
@@ -88,10 +88,7 @@ class ReportForm(FlaskForm):
                          validators=[Optional(), Length(max=REASON_MAX)])
     photos = MultipleFileField(
         _l("Photos (optional)"),
-        description=_l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each and "
-                       "%(total)d MB together.",
-                       n=MAX_PHOTOS_PER_PROPOSAL, mb=MAX_PHOTO_BYTES // (1024 * 1024),
-                       total=MAX_PHOTOS_PER_PROPOSAL * MAX_PHOTO_BYTES // (1024 * 1024)))
+        description=PHOTO_HELP)
     submit = SubmitField(_l("Publish the report"))
 
 

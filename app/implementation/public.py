@@ -24,10 +24,6 @@ from proposals.implementation.models import Escalation, Project, ReportPhoto
 from proposals.implementation.progress import Status
 
 
-def _cycle_id(cycles: list[Cycle]) -> int | None:
-    return arg_int("cycle", cycles[0].id if cycles else None)
-
-
 @bp.route("/projects")
 @allow(PUBLIC)
 def projects():
@@ -36,7 +32,7 @@ def projects():
     day = today()
     cycles = db.scalars(select(Cycle).where(Cycle.id.in_(select(Project.cycle_id)))
                         .order_by(Cycle.year.desc(), Cycle.id.desc())).all()
-    cycle_id = _cycle_id(cycles)
+    cycle_id = arg_int("cycle", cycles[0].id if cycles else None)
     stmt = (select(Project).where(Project.cycle_id == cycle_id).order_by(Project.id)
             .options(selectinload(Project.milestones), selectinload(Project.reports)))
     in_cycle = list(db.scalars(stmt))
