@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.ballots import messages as ballot_words
 from app.council import messages as council_words
 from app.evaluation import messages as evaluation_words
 from app.implementation import messages as implementation_words
@@ -14,7 +15,7 @@ from votes.base import DomainError
 
 # Each context keeps its own words in app/<context>/messages.py; the tables below join them
 # here, explicitly, so a message exists whether or not that context's views were imported.
-_CONTEXT_WORDS = (implementation_words, evaluation_words, council_words)
+_CONTEXT_WORDS = (ballot_words, implementation_words, evaluation_words, council_words)
 
 MESSAGES = {
     "forbidden": _l("You are not allowed to do this."),
@@ -73,6 +74,22 @@ MESSAGES = {
     "choice_not_allowed": _l("That mark is not allowed in this ballot."),
     "not_draft": _l("Only a draft ballot can be changed or opened."),
     "rules_frozen": _l("The rules were fixed when the ballot opened."),
+    "tellers_required": _l("A secret ballot of the congress is sealed for its tellers: name at "
+                           "least two, each with a passphrase."),
+    "roll_call_not_sealed": _l("A roll-call ballot publishes every name with its vote, so it "
+                               "is not sealed; open it without tellers."),
+    "teller_twice": _l("Each teller may be named only once."),
+    "teller_inactive": _l("%(name)s's account is not active, so they cannot be a teller."),
+    "invalid_threshold": _l("Between 2 and %(most)s tellers, and at least 2 but no more than "
+                            "the %(tellers)s named, must be needed to open the ballots."),
+    "passphrase_too_short": _l("%(name)s's passphrase is too short: at least %(length)s "
+                               "characters."),
+    "wrong_passphrase": _l("%(name)s's passphrase does not open their share; nothing was "
+                           "counted. Type it again."),
+    "shares_needed": _l("%(needed)s tellers must type their passphrases to open the ballots; "
+                        "%(given)s did."),
+    "shares_do_not_match": _l("The tellers' shares do not rebuild this ballot's key; nothing "
+                              "was counted."),
     "not_closed": _l("The ballot has not been closed yet."),
     "not_published": _l("The result has not been published yet."),
     "empty_roster": _l("The assembly has no delegates on its roster today."),

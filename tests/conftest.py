@@ -17,9 +17,11 @@ from app.auth.passwords import hash_password, use_light_parameters
 from app.db import make_engine
 from app.migrate import upgrade
 from proposals.wiring import connect_contexts
+from votes import sealing
 from votes.people import Assembly, Role, User, register_user
 
 use_light_parameters()
+sealing.use_light_parameters()
 # Property tests draw the same examples on every run, so a landing never hangs on luck; a
 # property that fails is reproduced by running the suite again.
 settings.register_profile("yishi", derandomize=True, database=None)

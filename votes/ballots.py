@@ -138,12 +138,17 @@ class BallotRosterEntry(Base):
 
 
 class VoterRecord(Base):
-    """Who voted: deliberately no time, no order and nothing that points at their ballot."""
+    """Who voted: deliberately no time, no order and nothing that points at their ballot.
+
+    On SQLite the table has no rowid, which would otherwise number the voters in casting order.
+    """
 
     __tablename__ = "voter_records"
 
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class CastBallot(Base):
@@ -165,6 +170,57 @@ class CastBallot(Base):
         UniqueConstraint("ballot_id", "tracker"),
         {"sqlite_with_rowid": False},
     )
+
+
+class BallotSeal(Base):
+    """The public key a secret ballot's choices are sealed with while it is open.
+
+    The private key is never stored: it is rebuilt at closing from the tellers' shares
+    (votes/sealing.py), used to open the sealed ballots, and forgotten.
+    """
+
+    __tablename__ = "ballot_seals"
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # hex, X25519
+    threshold: Mapped[int]  # how many tellers' shares open it
+
+    __table_args__ = (CheckConstraint("threshold >= 2", name="threshold"),)
+
+
+class BallotKeyShare(Base):
+    """One teller's share of a sealed ballot's key, wrapped with that teller's passphrase.
+
+    Deleted when the ballot closes: from then on the ballots are counted and in the open.
+    """
+
+    __tablename__ = "ballot_key_shares"
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"), primary_key=True)
+    teller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    share_index: Mapped[int]
+    salt: Mapped[str] = mapped_column(String(64))  # hex
+    wrapped: Mapped[str] = mapped_column(Text)  # hex of the SecretBox
+
+    teller: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("ballot_id", "share_index"),)
+
+
+class SealedBallot(Base):
+    """A ballot cast while a sealed ballot is open: a random key and a sealed box, nothing else.
+
+    The tracker and the choices are inside the box. At closing the boxes are opened, their
+    contents stored as CastBallot rows in tracker order, and these rows deleted.
+    """
+
+    __tablename__ = "sealed_ballots"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex, random
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"))
+    box: Mapped[str] = mapped_column(Text)  # hex
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class RollCallVote(Base):
@@ -210,22 +266,34 @@ class ResolutionKind(enum.StrEnum):
 
 
 class BallotResolution(Base):
-    """How a tie at the cut-off was settled; one per ballot, logged in the ledger."""
+    """One settlement of a tie at the cut-off, logged in the ledger.
+
+    A ballot may need several: once a tie is settled, selection goes on down the ranking
+    with the seats and budget left, and may stop at a further tie (step 2, 3, ...). A lawful
+    resolution takes effect when recorded; a run-off when its published result settles the
+    tie and is recorded here (`adopted_json`, `settled_at`) and in the ledger.
+    """
 
     __tablename__ = "ballot_resolutions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"), unique=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"))
+    step: Mapped[int] = mapped_column(default=1)  # 1 for the count's tie, then 2, 3, ...
     kind: Mapped[str] = mapped_column(String(20))
-    adopted_json: Mapped[str] = mapped_column(Text, default="[]")  # option ids, lawful only
+    # Option ids adopted: a lawful resolution's choice, or a run-off's once recorded.
+    adopted_json: Mapped[str] = mapped_column(Text, default="[]")
     reason: Mapped[str] = mapped_column(Text)
     runoff_ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the settlement took effect; None while a run-off has not settled the tie yet.
+    settled_at: Mapped[datetime | None]
 
     __table_args__ = (
+        UniqueConstraint("ballot_id", "step"),
         CheckConstraint("kind IN ('lawful', 'runoff')", name="kind"),
         CheckConstraint("kind != 'runoff' OR runoff_ballot_id IS NOT NULL", name="runoff_linked"),
+        CheckConstraint("step >= 1", name="step_positive"),
     )
 
 
@@ -252,8 +320,10 @@ def _refuse(code: str):
 
 
 # What is recorded stays recorded: the ORM refuses to rewrite it. Closing rewrites the
-# cast ballots' physical order with plain SQL on purpose (votes/closing.py).
+# cast ballots' physical order, and opens sealed ones, with plain SQL on purpose
+# (votes/closing.py).
 for _model, _code in ((CastBallot, "ballot_final"), (VoterRecord, "ballot_final"),
-                      (RollCallVote, "ballot_final"), (LedgerEntry, "ledger_append_only")):
+                      (SealedBallot, "ballot_final"), (RollCallVote, "ballot_final"),
+                      (LedgerEntry, "ledger_append_only")):
     event.listen(_model, "before_update", _refuse(_code))
     event.listen(_model, "before_delete", _refuse(_code))

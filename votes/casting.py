@@ -13,15 +13,18 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from votes import ledger
+from votes import ledger, sealing
 from votes.ballots import (
     Ballot,
+    BallotKeyShare,
     BallotMode,
     BallotOption,
     BallotRosterEntry,
+    BallotSeal,
     BallotStatus,
     CastBallot,
     RollCallVote,
+    SealedBallot,
     VoterRecord,
 )
 from votes.base import DomainError, utcnow
@@ -219,15 +222,59 @@ def update_rules(session: Session, actor: User, ballot: Ballot, rules: BallotRul
 # --- open -----------------------------------------------------------------------------------
 
 
+def sealing_required(session: Session, ballot: Ballot) -> bool:
+    """A secret ballot of a cycle, or a run-off settling one, is sealed for its tellers."""
+    if not ballot.rules.secret:
+        return False
+    if ballot.subject_type == "runoff" and ballot.subject_id is not None:
+        parent = session.get(Ballot, ballot.subject_id)
+        return parent is not None and sealing_required(session, parent)
+    return ballot.subject_type == CYCLE_BALLOT
+
+
+def _check_tellers(tellers: Sequence[tuple[User, str]],
+                   threshold: int) -> None:
+    ids = [user.id for user, _ in tellers]
+    if len(set(ids)) != len(ids):
+        raise DomainError("teller_twice")
+    if not 2 <= threshold <= len(tellers) <= sealing.MAX_TELLERS:
+        raise DomainError("invalid_threshold", threshold=threshold, tellers=len(tellers),
+                          most=sealing.MAX_TELLERS)
+    for user, passphrase in tellers:
+        if not user.active:
+            raise DomainError("teller_inactive", name=user.display_name)
+        if len(passphrase or "") < sealing.MIN_PASSPHRASE:
+            raise DomainError("passphrase_too_short", name=user.display_name,
+                              length=sealing.MIN_PASSPHRASE)
+
+
+def _seal(session: Session, ballot: Ballot, tellers: Sequence[tuple[User, str]],
+          threshold: int) -> dict[str, object]:
+    """Make the ballot's key, keep its public half and each teller's wrapped share."""
+    public, shares = sealing.new_key([p for _, p in tellers], threshold)
+    session.add(BallotSeal(ballot_id=ballot.id, public_key=public.hex(), threshold=threshold))
+    session.add_all(
+        BallotKeyShare(ballot_id=ballot.id, teller_id=user.id, share_index=share.index,
+                       salt=share.salt.hex(), wrapped=share.box.hex())
+        for (user, _), share in zip(tellers, shares, strict=True))
+    return {"public_key": public.hex(), "threshold": threshold,
+            "tellers": sorted(user.id for user, _ in tellers)}
+
+
 def open_ballot(
     session: Session, actor: User, ballot: Ballot, on: date | None = None,
-    voters: Sequence[User] | None = None,
+    voters: Sequence[User] | None = None, *,
+    tellers: Sequence[tuple[User, str]] = (), threshold: int | None = None,
 ) -> Ballot:
     """Freeze the roster of `on` (default today) and the rules; issue the hall's check-in code.
 
     `voters`, when given, is the roster instead of the assembly's delegates: a council
     motion's members present, or the residents who elect a council. A run-off without
     `voters` is put to the roster of the ballot it settles: the same electorate decides.
+
+    `tellers` are (person, passphrase) pairs: when given, the ballot's choices are sealed
+    for them and `threshold` of them (default: a majority, at least two) must type their
+    passphrases to count it. A ballot that sealing_required() names must be sealed.
     """
     begin_write(session)
     ballot = lock_ballot(session, ballot.id)
@@ -251,6 +298,13 @@ def open_ballot(
         raise DomainError("empty_roster")
     if ballot.subject_type == CYCLE_BALLOT and ballot.teller_id in {u.id for u in members}:
         raise DomainError("forbidden", why="teller_on_roster")  # a voter never counts the vote
+    if tellers and not rules.secret:
+        raise DomainError("roll_call_not_sealed")
+    if not tellers and sealing_required(session, ballot):
+        raise DomainError("tellers_required")
+    if tellers:
+        threshold = threshold if threshold is not None else max(2, len(tellers) // 2 + 1)
+        _check_tellers(tellers, threshold)
     session.add_all(BallotRosterEntry(ballot_id=ballot.id, user_id=u.id) for u in members)
     ballot.roster_hash = roster_hash([u.id for u in members])
     ballot.entitled = len(members)
@@ -258,12 +312,14 @@ def open_ballot(
     ballot.opened_at = utcnow()
     ballot.status = BallotStatus.OPEN.value
     session.flush()
+    sealed = _seal(session, ballot, tellers, threshold) if tellers else None
     ledger.append(session, ballot.id, "opened", {
         "rules_hash": ballot.rules_hash, "roster_hash": ballot.roster_hash,
         "entitled": ballot.entitled, "roster_date": day.isoformat(),
         "at": iso(ballot.opened_at),
         # Only explicit rosters say so, so the ledgers of existing ballots read as before.
         **({"roster_source": "explicit"} if voters is not None else {}),
+        **({"sealing": sealed} if sealed else {}),
     })
     return ballot
 
@@ -363,11 +419,19 @@ def cast_ballot(
     # Abstentions are left out: an unmarked option counts as abstain (YNA, YN) or unticked (Y),
     # so the stored ballot reads back through validate_choices under every method.
     marks = choices_json({k: v for k, v in normalised.items() if v != ABSTAIN})
+    seal = session.get(BallotSeal, ballot.id)
     try:
         with session.begin_nested():
             session.add(VoterRecord(ballot_id=ballot.id, user_id=voter_id))
-            session.add(CastBallot(id=uuid.uuid4().hex, ballot_id=ballot.id, tracker=tracker,
-                                   choices=marks, hash=ballot_hash(tracker, marks)))
+            if seal is not None:  # the tracker and the marks go inside the box
+                box = sealing.seal(bytes.fromhex(seal.public_key), tracker, marks,
+                                   len(option_ids))
+                session.add(SealedBallot(id=uuid.uuid4().hex, ballot_id=ballot.id,
+                                         box=box.hex()))
+            else:
+                session.add(CastBallot(id=uuid.uuid4().hex, ballot_id=ballot.id,
+                                       tracker=tracker, choices=marks,
+                                       hash=ballot_hash(tracker, marks)))
             if not rules.secret:
                 session.add(RollCallVote(ballot_id=ballot.id, user_id=voter_id, choices=marks))
             if not entry.present:

@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
-from sqlalchemy import delete, func, insert, select
+from nacl.public import PrivateKey
+from sqlalchemy import Connection, delete, event, func, insert, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from votes import ledger
+from votes import ledger, sealing
 from votes.ballots import (
     Ballot,
+    BallotKeyShare,
     BallotMode,
     BallotResolution,
     BallotResult,
     BallotRosterEntry,
+    BallotSeal,
     BallotStatus,
     CastBallot,
     PaperTotal,
     ResolutionKind,
+    SealedBallot,
     VoterRecord,
 )
 from votes.base import DomainError, utcnow
 from votes.casting import (
     CYCLE_BALLOT,
+    ballot_hash,
     begin_write,
     create_ballot,
     decode_choices,
@@ -38,13 +45,17 @@ from votes.people import Role, User
 from votes.rules import (
     BallotRules,
     CandidateInput,
+    CandidateRow,
     InvalidBallot,
+    Status,
     TallyResult,
+    settle_ties,
     tally,
     tally_from_totals,
 )
 
 COUNTED = (BallotStatus.CLOSED, BallotStatus.PUBLISHED)
+BUSY_TIMEOUT_MS = 15000  # as app/db.py sets it on every connection
 
 
 # --- who counts ------------------------------------------------------------------------------
@@ -122,17 +133,28 @@ def _store_result(session: Session, ballot: Ballot, result: TallyResult) -> Ball
     return stored
 
 
-def close_ballot(session: Session, actor: User, ballot: Ballot) -> dict[str, object]:
-    """End voting, count the electronic ballots and store the result; returns the result."""
+def close_ballot(
+    session: Session, actor: User, ballot: Ballot, unlock: Mapping[int, str] | None = None,
+) -> dict[str, object]:
+    """End voting, count the electronic ballots and store the result; returns the result.
+
+    A sealed ballot needs `unlock`: {teller id: passphrase} of at least its threshold of
+    tellers. Its boxes are opened, stored as cast ballots in tracker order, and the boxes and
+    the key shares deleted, all in this transaction.
+    """
     begin_write(session)
     ballot = lock_ballot(session, ballot.id)
     require_teller(actor, ballot)
     if ballot.status != BallotStatus.OPEN:
         raise DomainError("not_open")
-    rows = session.execute(
-        select(CastBallot.id, CastBallot.tracker, CastBallot.choices, CastBallot.hash)
-        .where(CastBallot.ballot_id == ballot.id)
-    ).all()
+    seal = session.get(BallotSeal, ballot.id)
+    if seal is not None:
+        rows = _open_sealed(session, ballot, seal, unlock or {})
+    else:
+        rows = session.execute(
+            select(CastBallot.id, CastBallot.tracker, CastBallot.choices, CastBallot.hash)
+            .where(CastBallot.ballot_id == ballot.id)
+        ).all()
     if len(rows) != count_voters(session, ballot.id):
         raise DomainError("ballot_count_mismatch")
     try:
@@ -143,11 +165,107 @@ def close_ballot(session: Session, actor: User, ballot: Ballot) -> dict[str, obj
         raise DomainError("invalid_stored_ballot", detail=exc.code) from None
     stored = _store_result(session, ballot, result)
     _rewrite_in_tracker_order(session, ballot.id, rows)
+    if ballot.rules.secret:
+        _rewrite_voters(session, ballot.id)
+    after_commit_truncate_wal(session)
+    from votes.bulletin import stored_roll_call_hash  # bulletin reads this module's results
+
     ledger.append(session, ballot.id, "closed", {
         "mode": ballot.mode, "ballots_cast": ballot.ballots_cast, "entitled": ballot.entitled,
         "present": ballot.present, "result_hash": stored.result_hash, "at": iso(ballot.closed_at),
+        # A roll call's {delegate: choices}, so that swapping two delegates' votes shows.
+        **({} if ballot.rules.secret
+           else {"roll_call_hash": stored_roll_call_hash(session, ballot.id)}),
     })
     return json.loads(stored.result_json)
+
+
+def after_commit_truncate_wal(session: Session) -> None:
+    """On SQLite, once this transaction commits, copy the write-ahead log into the database
+    and cut it to nothing: the log holds pages in commit order, one vote after another.
+
+    Best effort: a connection still reading an older snapshot keeps part of it, and the next
+    checkpoint (SQLite makes one every thousand pages) finishes the job. Deleted rows leave
+    no trace in the file either, since every connection sets secure_delete (app/db.py).
+    """
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return  # no log to truncate (and an in-memory database has one shared connection)
+
+    def truncate(_session: Session) -> None:
+        with engine.connect() as connection:
+            # Never wait for a reader (the connection's busy timeout would): try once.
+            connection.exec_driver_sql("PRAGMA busy_timeout=0")
+            try:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except OperationalError:
+                pass  # busy: the next checkpoint will do it
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+    event.listen(session, "after_commit", truncate, once=True)
+
+
+def unlock_key(session: Session, ballot: Ballot, seal: BallotSeal,
+               unlock: Mapping[int, str]) -> PrivateKey:
+    """The ballot's private key, rebuilt in memory from the passphrases the tellers typed."""
+    shares = session.scalars(select(BallotKeyShare).where(BallotKeyShare.ballot_id == ballot.id)
+                             .order_by(BallotKeyShare.share_index)).all()
+    unwrapped = []
+    for share in shares:
+        passphrase = unlock.get(share.teller_id)
+        if not passphrase or len(unwrapped) == seal.threshold:
+            continue
+        try:
+            unwrapped.append(sealing.unwrap(sealing.WrappedShare(
+                share.share_index, bytes.fromhex(share.salt), bytes.fromhex(share.wrapped)),
+                passphrase))
+        except sealing.SealingError:
+            raise DomainError("wrong_passphrase", name=share.teller.display_name) from None
+    if len(unwrapped) < seal.threshold:
+        raise DomainError("shares_needed", needed=seal.threshold, given=len(unwrapped))
+    try:
+        return sealing.rebuild(bytes.fromhex(seal.public_key), unwrapped, seal.threshold)
+    except sealing.SealingError as exc:
+        raise DomainError(exc.code, **exc.params) from None
+
+
+def _open_sealed(session: Session, ballot: Ballot, seal: BallotSeal,
+                 unlock: Mapping[int, str]) -> list[SimpleNamespace]:
+    key = unlock_key(session, ballot, seal, unlock)
+    rows = []
+    for box_id, box in session.execute(
+            select(SealedBallot.id, SealedBallot.box).where(SealedBallot.ballot_id == ballot.id)):
+        try:
+            tracker, choices = sealing.unseal(key, bytes.fromhex(box))
+        except (sealing.SealingError, ValueError):
+            raise DomainError("invalid_stored_ballot", detail="unreadable_ballot") from None
+        marks = ledger.canonical_json(choices)
+        rows.append(SimpleNamespace(id=box_id, tracker=tracker, choices=marks,
+                                    hash=ballot_hash(tracker, marks)))
+    if len({r.tracker for r in rows}) != len(rows):
+        raise DomainError("invalid_stored_ballot", detail="tracker_repeats")
+    # The boxes and the shares have done their work; plain SQL, since the ORM refuses.
+    for table in (SealedBallot, BallotKeyShare):
+        session.execute(delete(table).where(table.ballot_id == ballot.id)
+                        .execution_options(synchronize_session=False))
+    return rows
+
+
+def _rewrite_voters(session: Session, ballot_id: int) -> None:
+    # On PostgreSQL each voter record and roster row written while voting carries the id of
+    # its casting transaction (xmin); rewritten here, the live rows all carry the closing one.
+    for table, columns in ((VoterRecord, ("ballot_id", "user_id")),
+                           (BallotRosterEntry, ("ballot_id", "user_id", "present",
+                                                "checked_in_by_id"))):
+        kept = [dict(zip(columns, row, strict=True)) for row in session.execute(
+            select(*(getattr(table, c) for c in columns)).where(table.ballot_id == ballot_id)
+            .order_by(table.user_id))]
+        session.execute(delete(table).where(table.ballot_id == ballot_id)
+                        .execution_options(synchronize_session=False))
+        if kept:
+            session.execute(insert(table), kept)
 
 
 def _rewrite_in_tracker_order(session: Session, ballot_id: int, rows: Sequence) -> None:
@@ -250,52 +368,154 @@ def publish_ballot(session: Session, actor: User, ballot: Ballot) -> BallotResul
 
 
 # --- ties -----------------------------------------------------------------------------------
+# A tie at the cut-off is settled by a lawful resolution or a run-off; selection then goes on
+# down the ranking with the seats and budget left (votes.rules.continue_selection), and may
+# stop at a further tie, settled the same way: one BallotResolution per step.
 
 
-def _tie(session: Session, actor: User, ballot: Ballot) -> tuple[Ballot, dict, BallotRules]:
+@dataclass(frozen=True)
+class Settlement:
+    """One settled tie of a ballot, and where selection went from there."""
+
+    resolution: BallotResolution
+    tie: list[int]  # the tie it settled
+    adopted: list[int]  # those of the tie the settlement adopted
+    continued: list[int]  # adopted by selection continuing below it
+    skipped_budget: list[int]  # passed, below it, no longer fitting the budget
+    seats_left: int
+    budget_left: int | None
+    tie_pending: list[int]  # the further tie it led to, [] when none
+    recorded: bool  # False: a run-off's outcome is in but not yet written to the ledger
+
+
+@dataclass(frozen=True)
+class TieState:
+    """Where a counted ballot stands once its settled ties are taken into account."""
+
+    adopted: list[int]  # the count's, then each settlement's and continuation's
+    tie_pending: list[int]  # the tie waiting to be settled now, [] when none
+    seats_left: int
+    budget_left: int | None
+    steps: list[Settlement]
+    runoff: BallotResolution | None  # the run-off under way for the pending tie, if any
+
+    @property
+    def unrecorded(self) -> Settlement | None:
+        return self.steps[-1] if self.steps and not self.steps[-1].recorded else None
+
+
+def _count_rows(result: Mapping) -> list[CandidateRow]:
+    return [CandidateRow(r["id"], r["cost"], r["yes"], r["no"], r["abstain"], r["base"],
+                         r["needed"], r["passed"], Status(r["status"]), r["rank"])
+            for r in result["rows"]]
+
+
+def _runoff_outcome(session: Session, ballot: Ballot,
+                    resolution: BallotResolution) -> list[int] | None:
+    """The options of `ballot` its run-off adopted, or None while it has not settled the
+    tie: until it is published and any tie of its own is settled in turn."""
+    runoff = session.get(Ballot, resolution.runoff_ballot_id)
+    if runoff is None or runoff.published_at is None:
+        return None
+    state = tie_state(session, runoff)
+    if state.tie_pending:
+        return None
+    ours = {(o.ref_id, o.title): o.id for o in ballot.options}
+    theirs = {o.id: (o.ref_id, o.title) for o in runoff.options}
+    return [ours[theirs[i]] for i in state.adopted if theirs[i] in ours]
+
+
+def tie_state(session: Session, ballot: Ballot) -> TieState:
+    """The count, replayed with every settlement of its ties so far (`rules.settle_ties`)."""
+    result = ballot_result(session, ballot)
+    resolutions = session.scalars(select(BallotResolution).where(
+        BallotResolution.ballot_id == ballot.id).order_by(BallotResolution.step)).all()
+    settlements: list[list[int]] = []
+    used: list[tuple[BallotResolution, bool]] = []
+    under_way = None
+    for resolution in resolutions:
+        if resolution.kind == ResolutionKind.LAWFUL or resolution.settled_at is not None:
+            settlements.append(json.loads(resolution.adopted_json))
+            used.append((resolution, True))
+            continue
+        outcome = _runoff_outcome(session, ballot, resolution)
+        if outcome is None:
+            under_way = resolution
+            break
+        settlements.append(outcome)
+        used.append((resolution, False))
+    settled = settle_ties(ballot.rules, _count_rows(result), settlements)
+    steps = [
+        Settlement(resolution=resolution, tie=list(step.tie), adopted=list(step.adopted),
+                   continued=list(step.continuation.adopted),
+                   skipped_budget=list(step.continuation.skipped_budget),
+                   seats_left=step.continuation.seats_left,
+                   budget_left=step.continuation.budget_left,
+                   tie_pending=list(step.continuation.tie_pending), recorded=recorded)
+        for (resolution, recorded), step in zip(used, settled.steps, strict=True)
+    ]
+    return TieState(adopted=list(settled.adopted), tie_pending=list(settled.tie_pending),
+                    seats_left=settled.seats_left, budget_left=settled.budget_left,
+                    steps=steps, runoff=under_way)
+
+
+def _log_settlement(session: Session, actor: User, ballot: Ballot, step: Settlement) -> None:
+    resolution = step.resolution
+    payload = {"step": resolution.step, "adopted": step.adopted, "reason": resolution.reason,
+               "actor_id": actor.id, "continued": step.continued,
+               "seats_left": step.seats_left, "budget_left": step.budget_left,
+               "tie_pending": step.tie_pending}
+    if resolution.runoff_ballot_id is not None:
+        payload["runoff_ballot_id"] = resolution.runoff_ballot_id
+    ledger.append(session, ballot.id, "tie_resolved", payload)
+
+
+def _record_runoff(session: Session, actor: User, ballot: Ballot, step: Settlement) -> None:
+    step.resolution.adopted_json = json.dumps(step.adopted)
+    step.resolution.settled_at = utcnow()
+    session.flush()
+    _log_settlement(session, actor, ballot, step)
+
+
+def _tie(session: Session, actor: User, ballot: Ballot) -> tuple[Ballot, BallotRules, TieState]:
     begin_write(session)
     ballot = lock_ballot(session, ballot.id)
     require_counter(session, actor, ballot)
-    result = ballot_result(session, ballot)
-    if not result["tie_pending"]:
-        raise DomainError("no_tie")
-    if session.scalar(select(BallotResolution.id).where(BallotResolution.ballot_id == ballot.id)):
+    state = tie_state(session, ballot)
+    if state.unrecorded is not None:  # a run-off settled the last tie: the ledger says so first
+        _record_runoff(session, actor, ballot, state.unrecorded)
+    if state.runoff is not None:
         raise DomainError("already_resolved")
-    return ballot, result, ballot.rules
-
-
-def _left(rules: BallotRules, result: Mapping) -> tuple[int, int | None]:
-    seats_left = rules.seats - len(result["adopted"])
-    budget_left = (None if rules.budget_cap is None
-                   else rules.budget_cap - int(result["total_adopted_cost"]))
-    return seats_left, budget_left
+    if not state.tie_pending:
+        raise DomainError("no_tie")
+    return ballot, ballot.rules, state
 
 
 def resolve_tie(
     session: Session, actor: User, ballot: Ballot, adopt: Sequence[int], reason: str
 ) -> BallotResolution:
-    """Record how a tie at the cut-off was lawfully settled outside the ballot, with its reason."""
-    ballot, result, rules = _tie(session, actor, ballot)
+    """Record how the pending tie was lawfully settled outside the ballot, with its reason;
+    selection then goes on below it, and the ledger entry says what that adopted."""
+    ballot, rules, state = _tie(session, actor, ballot)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("reason_required")
     chosen = list(dict.fromkeys(int(a) for a in adopt))
-    tied = set(result["tie_pending"])
+    tied = set(state.tie_pending)
     if not set(chosen) <= tied:
         raise DomainError("not_tied", options=sorted(set(chosen) - tied))
-    seats_left, budget_left = _left(rules, result)
-    if len(chosen) > seats_left:
-        raise DomainError("too_many_adopted", seats=seats_left)
-    cost = {row["id"]: row["cost"] for row in result["rows"]}
-    if budget_left is not None and sum(cost[c] for c in chosen) > budget_left:
-        raise DomainError("over_budget", budget=budget_left)
-    resolution = BallotResolution(ballot_id=ballot.id, kind=ResolutionKind.LAWFUL.value,
+    if len(chosen) > state.seats_left:
+        raise DomainError("too_many_adopted", seats=state.seats_left)
+    cost = {o.id: o.cost for o in ballot.options}
+    if state.budget_left is not None and sum(cost[c] for c in chosen) > state.budget_left:
+        raise DomainError("over_budget", budget=state.budget_left)
+    resolution = BallotResolution(ballot_id=ballot.id, step=len(state.steps) + 1,
+                                  kind=ResolutionKind.LAWFUL.value,
                                   adopted_json=json.dumps(chosen), reason=reason,
-                                  actor_id=actor.id)
+                                  actor_id=actor.id, settled_at=utcnow())
     session.add(resolution)
     session.flush()
-    ledger.append(session, ballot.id, "tie_resolved",
-                  {"adopted": chosen, "reason": reason, "actor_id": actor.id})
+    _log_settlement(session, actor, ballot, tie_state(session, ballot).steps[-1])
     return resolution
 
 
@@ -303,14 +523,15 @@ def start_runoff(
     session: Session, actor: User, ballot: Ballot, *, title: str | None = None,
     reason: str = "tie at the cut-off: run-off among the tied options",
 ) -> Ballot:
-    """A new draft ballot among the tied options, same rules, for the seats still open."""
-    ballot, result, rules = _tie(session, actor, ballot)
-    tied = list(result["tie_pending"])
-    seats_left, budget_left = _left(rules, result)
-    max_sel = None if rules.max_selections is None else min(rules.max_selections, seats_left)
+    """A new draft ballot among the tied options, same rules, for the seats and budget still
+    open; never more seats than tied options (a tie the budget caused may leave more)."""
+    ballot, rules, state = _tie(session, actor, ballot)
+    tied = list(state.tie_pending)
+    seats = min(state.seats_left, len(tied))
+    max_sel = None if rules.max_selections is None else min(rules.max_selections, seats)
     runoff_rules = replace(
-        rules, seats=seats_left,
-        budget_cap=budget_left if budget_left else None,  # 0 left: tied options all cost 0
+        rules, seats=seats,
+        budget_cap=state.budget_left or None,  # 0 left: the tied options all cost 0
         max_selections=max_sel,
         min_selections=min(rules.min_selections, max_sel or len(tied), len(tied)),
     )
@@ -321,28 +542,53 @@ def start_runoff(
         [{"title": by_id[i].title, "cost": by_id[i].cost, "unit": by_id[i].unit,
           "description": by_id[i].description, "ref_id": by_id[i].ref_id} for i in tied],
     )
-    session.add(BallotResolution(ballot_id=ballot.id, kind=ResolutionKind.RUNOFF.value,
+    step = len(state.steps) + 1
+    session.add(BallotResolution(ballot_id=ballot.id, step=step, kind=ResolutionKind.RUNOFF.value,
                                  reason=reason, runoff_ballot_id=runoff.id, actor_id=actor.id))
     session.flush()
     ledger.append(session, ballot.id, "runoff_started",
-                  {"runoff_ballot_id": runoff.id, "options": tied, "seats": seats_left,
-                   "reason": reason})
+                  {"runoff_ballot_id": runoff.id, "options": tied, "seats": seats,
+                   "budget_cap": runoff_rules.budget_cap, "reason": reason, "step": step})
     return runoff
 
 
+def record_runoff_outcome(session: Session, actor: User, ballot: Ballot) -> Settlement:
+    """Write down in `ballot` how its published run-off settled the tie, and what selection
+    continuing below it adopted (ledger `tie_resolved`)."""
+    begin_write(session)
+    ballot = lock_ballot(session, ballot.id)
+    require_counter(session, actor, ballot)
+    state = tie_state(session, ballot)
+    step = state.unrecorded
+    if step is None:
+        raise DomainError("runoff_unsettled" if state.runoff is not None else "no_tie")
+    _record_runoff(session, actor, ballot, step)
+    return step
+
+
+def record_runoff_upwards(session: Session, actor: User, ballot: Ballot) -> list[Ballot]:
+    """Once a run-off is published, or its own tie settled: record its outcome in the ballot
+    whose tie it settles, and so on up a chain of run-offs, as far as `actor` may settle those
+    ballots' ties. Returns the ballots it recorded in (call within the same transaction)."""
+    recorded: list[Ballot] = []
+    seen = {ballot.id}
+    while ballot.subject_type == "runoff" and ballot.subject_id not in seen:
+        parent = session.get(Ballot, ballot.subject_id)
+        if (parent is None or parent.status not in COUNTED
+                or count_refusal(session, actor, parent) is not None):
+            break
+        parent = lock_ballot(session, parent.id)
+        step = tie_state(session, parent).unrecorded
+        if step is None or step.resolution.runoff_ballot_id != ballot.id:
+            break
+        _record_runoff(session, actor, parent, step)
+        recorded.append(parent)
+        seen.add(parent.id)
+        ballot = parent
+    return recorded
+
+
 def adopted_option_ids(session: Session, ballot: Ballot) -> list[int]:
-    """Adopted by the count, plus those a tie at the cut-off settled: by a lawful
-    resolution, or by a published run-off (whose options carry the same references)."""
-    adopted = list(ballot_result(session, ballot)["adopted"])
-    resolution = session.scalar(select(BallotResolution).where(
-        BallotResolution.ballot_id == ballot.id))
-    if resolution is not None and resolution.kind == "lawful":
-        adopted += json.loads(resolution.adopted_json)
-    elif resolution is not None and resolution.runoff_ballot_id is not None:
-        runoff = session.get(Ballot, resolution.runoff_ballot_id)
-        if runoff is not None and runoff.published_at is not None:
-            ours = {(o.ref_id, o.title): o.id for o in ballot.options}
-            theirs = {o.id: (o.ref_id, o.title) for o in runoff.options}
-            adopted += [ours[theirs[i]] for i in adopted_option_ids(session, runoff)
-                        if theirs[i] in ours]
-    return adopted
+    """Adopted by the count, then by each settled tie (a lawful resolution, or a published
+    run-off whose options carry the same references) and by selection continuing below it."""
+    return tie_state(session, ballot).adopted

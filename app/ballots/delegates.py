@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.auth.access import allow
 from app.ballots.forms import CheckInForm
 from app.ballots.marks import reviewable_choices, submitted_choices
+from app.ballots.private import no_store
 from app.collection.forms import ActionForm
 from app.db import get_session, writing
 from app.delegates import bp
@@ -29,10 +30,10 @@ def _page(ballot: Ballot, **extra):
     db = get_session()
     entry = casting.roster_entry(db, ballot.id, current_user.id) if ballot.opened_at else None
     voted = db.get(VoterRecord, (ballot.id, current_user.id)) is not None
-    return render_template(
+    return no_store(render_template(
         "delegates/ballot.html", ballot=ballot, rules=ballot.rules, entry=entry, voted=voted,
         turnout=_turnout(db, ballot), checkin_form=CheckInForm(), form=ActionForm(),
-        marks=extra.pop("marks", {}), **extra)
+        marks=extra.pop("marks", {}), **extra))
 
 
 @bp.route("/ballots/<int:ballot_id>")
@@ -63,8 +64,8 @@ def review(ballot_id: int):
     marks, allowed = reviewable_choices(ballot)
     if not allowed:
         return _page(ballot, marks=marks)
-    return render_template("delegates/ballot_review.html", ballot=ballot, marks=marks,
-                           rules=ballot.rules, form=ActionForm())
+    return no_store(render_template("delegates/ballot_review.html", ballot=ballot, marks=marks,
+                                    rules=ballot.rules, form=ActionForm()))
 
 
 @bp.route("/ballots/<int:ballot_id>/cast", methods=["POST"])
@@ -80,5 +81,5 @@ def cast(ballot_id: int):
     if not work.ok:
         return redirect(url_for("delegates.ballot", ballot_id=ballot_id))
     # Rendered, not redirected: the receipt is shown once and never put in a URL.
-    return render_template("delegates/ballot_cast.html", ballot=_ballot(ballot_id),
-                           tracker=tracker)
+    return no_store(render_template("delegates/ballot_cast.html", ballot=_ballot(ballot_id),
+                                    tracker=tracker))

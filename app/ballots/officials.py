@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.auth.access import allow
 from app.ballots.forms import BallotRulesForm, ReasonForm
+from app.ballots.private import no_store
 from app.collection.forms import ActionForm
 from app.db import get_session, writing
 from app.messages import domain_message
@@ -19,9 +20,10 @@ from proposals.cycles.stages import Stage
 from proposals.shortlist import adoption
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.adoption import apply_outcome, ballots_of_cycle
-from votes import casting, closing
-from votes.ballots import Ballot, BallotResolution, BallotRosterEntry, BallotStatus
+from votes import casting, closing, sealing
+from votes.ballots import Ballot, BallotKeyShare, BallotRosterEntry, BallotSeal, BallotStatus
 from votes.closing import COUNTED
+from votes.people import Role, User, active_with_role
 from votes.rules import BallotRules
 
 
@@ -84,38 +86,112 @@ def new_ballot(cycle_id: int):
                            candidates=candidates)
 
 
+TELLER_ROWS = 5  # rows of the opening form; the engine allows up to sealing.MAX_TELLERS
+
+
+def _teller_choices(db) -> list:
+    """Who may hold a share of a ballot's key: active officials and delegates, by name."""
+    people = {u.id: u for role in (Role.OFFICIAL, Role.DELEGATE)
+              for u in active_with_role(db, role)}
+    return sorted(people.values(), key=lambda u: u.display_name)
+
+
+def _desk(ballot: Ballot, *, status: int = 200, **extra):
+    db = get_session()
+    sealed = db.get(BallotSeal, ballot.id)
+    shares = db.scalars(select(BallotKeyShare).where(BallotKeyShare.ballot_id == ballot.id)
+                        .order_by(BallotKeyShare.share_index)).all() if sealed else []
+    needs_tellers = ballot.status == BallotStatus.DRAFT and casting.sealing_required(db, ballot)
+    extra.setdefault("typed", {})
+    extra.setdefault("errors", [])
+    return no_store(render_template(
+        "officials/ballot.html", **_desk_context(db, ballot), sealed=sealed, shares=shares,
+        needs_tellers=needs_tellers, teller_rows=TELLER_ROWS,
+        min_passphrase=sealing.MIN_PASSPHRASE,
+        teller_choices=_teller_choices(db) if needs_tellers else [], **extra), status)
+
+
 @bp.route("/ballots/<int:ballot_id>")
 @allow("official")
 def ballot_desk(ballot_id: int):
-    db = get_session()
-    ballot = _ballot(ballot_id)
+    return _desk(_ballot(ballot_id))
+
+
+def _desk_context(db, ballot: Ballot) -> dict:
+    ballot_id = ballot.id
     roster = db.scalars(select(BallotRosterEntry).where(BallotRosterEntry.ballot_id == ballot_id)
                         .order_by(BallotRosterEntry.user_id)).all()
     result = closing.ballot_result(db, ballot) if ballot.status in COUNTED \
         else None
-    resolution = db.scalar(select(BallotResolution).where(
-        BallotResolution.ballot_id == ballot_id))
-    return render_template(
-        "officials/ballot.html", ballot=ballot, roster=roster, result=result,
-        resolution=resolution, turnout=_turnout(db, ballot), form=ActionForm(),
+    # Where its ties stand: each settlement, what selection then adopted, a tie still open.
+    ties = closing.tie_state(db, ballot) if result else None
+    return dict(
+        ballot=ballot, roster=roster, result=result,
+        ties=ties, turnout=_turnout(db, ballot), form=ActionForm(),
         reason_form=ReasonForm(), rules=ballot.rules,
         options={o.id: o for o in ballot.options},
         may_settle=closing.count_refusal(db, current_user, ballot) is None,
     )
 
 
+def _typed_tellers(db) -> tuple[list, int | None, list[str], dict]:
+    """(teller, passphrase) pairs, the threshold, problems, and what to show again."""
+    pairs, errors, seen = [], [], set()
+    typed = {"threshold": request.form.get("threshold", "")}
+    for row in range(1, TELLER_ROWS + 1):
+        person_id = whole_number(request.form.get(f"teller-{row}", "").strip(), low=1)
+        passphrase = request.form.get(f"passphrase-{row}", "")
+        repeat = request.form.get(f"repeat-{row}", "")
+        if person_id is None and not passphrase:
+            continue
+        typed[f"teller-{row}"] = person_id
+        person = db.get(User, person_id) if person_id else None
+        if person is None:
+            errors.append(_("Row %(row)d: choose the teller.", row=row))
+        elif person.id in seen:
+            errors.append(_("Row %(row)d: %(name)s is already a teller.", row=row,
+                            name=person.display_name))
+        elif passphrase != repeat:
+            errors.append(_("Row %(row)d: the two passphrases differ; type them again.",
+                            row=row))
+        else:
+            seen.add(person.id)
+            pairs.append((person, passphrase))
+    threshold = whole_number(typed["threshold"].strip(), low=2)
+    if not pairs and not errors:
+        errors.append(_("Name the tellers: at least two, each with a passphrase of their own."))
+    elif threshold is None:
+        errors.append(_("Choose how many tellers are needed to count the ballot."))
+    return pairs, threshold, errors, typed
+
+
 @bp.route("/ballots/<int:ballot_id>/open", methods=["POST"])
 @allow("official")
 def open_ballot(ballot_id: int):
-    return _act(ballot_id, lambda db, b: casting.open_ballot(db, current_user, b),
-                _("The ballot is open. Show the check-in code in the hall."))
+    db = get_session()
+    ballot = _ballot(ballot_id)
+    if not casting.sealing_required(db, ballot):
+        return _act(ballot_id, lambda db, b: casting.open_ballot(db, current_user, b),
+                    _("The ballot is open. Show the check-in code in the hall."))
+    if not ActionForm().validate_on_submit():
+        flash(_("The request was incomplete; nothing changed."), "error")
+        return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+    tellers, threshold, errors, typed = _typed_tellers(db)
+    if not errors:
+        with writing(begin=True, quiet=True, success=_(
+                "The ballot is open and sealed for its tellers. Show the check-in code in "
+                "the hall.")) as work:
+            casting.open_ballot(db, current_user, _ballot(ballot_id), tellers=tellers,
+                                threshold=threshold)
+        if work.ok:
+            return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+        errors.append(domain_message(work.error))
+    return _desk(_ballot(ballot_id), status=422, errors=errors, typed=typed)
 
 
 @bp.route("/ballots/<int:ballot_id>/check-in/<int:user_id>", methods=["POST"])
 @allow("official")
 def check_in(ballot_id: int, user_id: int):
-    from votes.people import User
-
     delegate = get_session().get(User, user_id) or abort(404)
     return _act(ballot_id, lambda db, b: casting.check_in(db, current_user, b, delegate=delegate),
                 _("%(name)s is checked in.", name=delegate.display_name))
@@ -124,13 +200,40 @@ def check_in(ballot_id: int, user_id: int):
 @bp.route("/ballots/<int:ballot_id>/close", methods=["POST"])
 @allow("official")
 def close_ballot(ballot_id: int):
-    return _act(ballot_id, lambda db, b: closing.close_ballot(db, current_user, b),
-                _("The ballot is closed and counted."))
+    """Close and count; a sealed ballot's tellers type their passphrases here, together."""
+    db = get_session()
+    if db.get(BallotSeal, ballot_id) is None:
+        return _act(ballot_id, lambda db, b: closing.close_ballot(db, current_user, b),
+                    _("The ballot is closed and counted."))
+    if not ActionForm().validate_on_submit():
+        flash(_("The request was incomplete; nothing changed."), "error")
+        return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+    unlock = {}
+    for share in db.scalars(select(BallotKeyShare).where(BallotKeyShare.ballot_id == ballot_id)):
+        passphrase = request.form.get(f"unlock-{share.teller_id}", "")
+        if passphrase:
+            unlock[share.teller_id] = passphrase
+    with writing(begin=True, quiet=True,
+                 success=_("The tellers opened the ballots; the ballot is closed and counted.")
+                 ) as work:
+        closing.close_ballot(db, current_user, _ballot(ballot_id), unlock=unlock)
+    if work.ok:
+        return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+    return _desk(_ballot(ballot_id), status=422, errors=[domain_message(work.error)])
 
 
 def _publish(db, ballot):
     closing.publish_ballot(db, current_user, ballot)
     apply_outcome(db, current_user, ballot)
+    _settle_upwards(db, ballot)
+
+
+def _settle_upwards(db, ballot):
+    """A run-off published or its own tie settled: record the tie it settles, in the ballot it
+    was drawn from (and up), and mark what that ballot now adopts, continuation included."""
+    for parent in closing.record_runoff_upwards(db, current_user, ballot):
+        if parent.published_at is not None:
+            apply_outcome(db, current_user, parent)
 
 
 @bp.route("/ballots/<int:ballot_id>/publish", methods=["POST"])
@@ -190,6 +293,7 @@ def resolve_tie(ballot_id: int):
         closing.resolve_tie(db, current_user, ballot, adopt, form.reason.data)
         if ballot.published_at is not None:
             apply_outcome(db, current_user, ballot)
+        _settle_upwards(db, ballot)
 
     return _act(ballot_id, resolve, _("The resolution is recorded in the ledger."))
 
@@ -208,3 +312,18 @@ def runoff(ballot_id: int):
     if not work.ok:
         return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
     return redirect(url_for("officials.ballot_desk", ballot_id=created.id))
+
+
+@bp.route("/ballots/<int:ballot_id>/runoff-outcome", methods=["POST"])
+@allow("official")
+def runoff_outcome(ballot_id: int):
+    """Record how the published run-off settled the tie; selection then goes on below it."""
+    def record(db, ballot):
+        closing.record_runoff_outcome(db, current_user, ballot)
+        if ballot.published_at is not None:
+            apply_outcome(db, current_user, ballot)
+        _settle_upwards(db, ballot)
+
+    return _act(ballot_id, record,
+                _("The run-off’s outcome is recorded in the ledger; selection went on below "
+                  "the tie."))

@@ -17,6 +17,14 @@ from votes.ballots import Ballot
 from votes.people import User, find_user, roster
 from votes.rules import BallotRules
 
+# The demo's tellers (监票人) hold the shares of each ballot's key; any two of them count it.
+DEMO_TELLERS = ("official2", "official3", "official4")
+DEMO_TELLER_PASSPHRASE = "yishi-teller-2027"  # noqa: S105 - the demo's, shown in the README
+
+
+def demo_tellers(session: Session) -> list[tuple[User, str]]:
+    return [(find_user(session, name), DEMO_TELLER_PASSPHRASE) for name in DEMO_TELLERS]
+
 
 def seed_ballots(session: Session) -> int:
     """One ballot per cycle from the ballot stage on; returns how many were made.
@@ -45,7 +53,8 @@ def _ballot(session: Session, official: User, cycle: Cycle) -> Ballot:
         [{"ref_id": c.id, "title": c.title, "cost": c.estimated_cost,
           "unit": c.responsible_unit, "description": c.description} for c in candidates])
     voting_day = cycle.ballot_starts
-    casting.open_ballot(session, official, ballot, on=voting_day)
+    tellers = demo_tellers(session)
+    casting.open_ballot(session, official, ballot, on=voting_day, tellers=tellers, threshold=2)
     if cycle.stage == Stage.BALLOT.value:
         return ballot  # open now: the demo's delegates can vote in it
     adopted = {c.id for c in candidates
@@ -60,7 +69,8 @@ def _ballot(session: Session, official: User, cycle: Cycle) -> Ballot:
             yes = rng.random() < (0.8 if candidate_id in adopted else 0.25)
             marks[option_id] = "yes" if yes else rng.choice(("no", "no", "abstain"))
         casting.cast_ballot(session, ballot.id, delegate, marks)
-    closing.close_ballot(session, official, ballot)
+    closing.close_ballot(session, official, ballot,
+                         unlock={teller.id: passphrase for teller, passphrase in tellers[:2]})
     closing.publish_ballot(session, official, ballot)
     apply_outcome(session, official, ballot)
     return ballot

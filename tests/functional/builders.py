@@ -12,13 +12,15 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
 from proposals.council import services as councils
 from proposals.cycles.stages import Stage
 from proposals.evaluation import rating
+from votes.ballots import BallotKeyShare
 from votes.base import DomainError
-from votes.casting import cast_ballot, create_ballot, open_ballot
-from votes.people import Assembly, Role, add_member
+from votes.casting import cast_ballot, create_ballot, open_ballot, sealing_required
+from votes.people import Assembly, Role, add_member, find_user, register_user
 from votes.rules import BallotRules
 
 # --- cycles: the cycle fixture's stage dates --------------------------------------------------
@@ -58,13 +60,38 @@ def seat_delegates(db, assembly, admin, make_user, count, *, joined_on=date(2024
     return people
 
 
+TELLER_PASSPHRASE = "监票人的口令 correct staple"
+
+
+def sealing_tellers(db, count: int = 3):
+    """(teller, passphrase) pairs: officials who hold the shares of a sealed ballot's key."""
+    pairs = []
+    for i in range(1, count + 1):
+        teller = find_user(db, f"teller{i}") or register_user(
+            db, username=f"teller{i}", display_name=f"监票人{i}", password_hash="!",
+            roles=(Role.OFFICIAL,))
+        pairs.append((teller, TELLER_PASSPHRASE))
+    return pairs
+
+
+def tellers_for(db, ballot):
+    """What open_ballot needs for this ballot: tellers if it must be sealed, else none."""
+    return sealing_tellers(db) if sealing_required(db, ballot) else ()
+
+
+def unlock_all(db, ballot) -> dict[int, str]:
+    """Every teller's passphrase of a sealed ballot (empty for one that is not sealed)."""
+    return {teller_id: TELLER_PASSPHRASE for teller_id in db.scalars(
+        select(BallotKeyShare.teller_id).where(BallotKeyShare.ballot_id == ballot.id))}
+
+
 def new_ballot(db, official, assembly, *, rules=None, options=3, opened=True, costs=None):
     specs = [{"title": f"民生项目{i + 1}", "cost": (costs or [0] * options)[i],
               "unit": "区住建局", "ref_id": 100 + i} for i in range(options)]
     ballot = create_ballot(db, official, assembly, "cycle", 7, "2027年度民生实事项目票决",
                            rules or BallotRules(), specs)
     if opened:
-        open_ballot(db, official, ballot, on=VOTING_DAY)
+        open_ballot(db, official, ballot, on=VOTING_DAY, tellers=tellers_for(db, ballot))
     db.commit()
     return ballot
 

@@ -17,7 +17,16 @@ from proposals.implementation import services as implementation
 from proposals.implementation.services import MilestoneDraft
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.services import CandidateDraft
-from tests.functional.builders import DATES, DAY, DONE, START, TARGET, UNIT, seat_delegates
+from tests.functional.builders import (
+    DATES,
+    DAY,
+    DONE,
+    START,
+    TARGET,
+    UNIT,
+    seat_delegates,
+    tellers_for,
+)
 from votes.casting import create_ballot, open_ballot
 from votes.closing import enter_paper_totals, publish_ballot
 from votes.people import Role, add_member
@@ -186,7 +195,7 @@ def counted_ballot(db, cycle, official, adopted, delegate_seat):
                            BallotRules(), [{"title": adopted.candidate.title,
                                             "cost": adopted.candidate.estimated_cost,
                                             "ref_id": adopted.candidate.id}])
-    open_ballot(db, official, ballot, on=date(2027, 5, 2))
+    open_ballot(db, official, ballot, on=date(2027, 5, 2), tellers=tellers_for(db, ballot))
     enter_paper_totals(db, official, ballot, {ballot.options[0].id: (1, 0, 0)},
                        ballots_cast=1, present=1)
     publish_ballot(db, official, ballot)

@@ -11,7 +11,7 @@ from proposals.collection.models import Comment, ModerationLog, Proposal
 from proposals.council import services as councils
 from tests.functional.builders import COMMUNITY, new_ballot, seat_council
 from votes.audit import AuditEntry
-from votes.ballots import CastBallot, VoterRecord
+from votes.ballots import SealedBallot, VoterRecord
 from votes.base import DomainError
 from votes.people import Assembly, Role, User, add_member, register_user
 
@@ -157,7 +157,7 @@ def test_casting_a_ballot_records_nothing_even_for_an_official(
     client.post(f"/delegate/ballots/{ballot.id}/cast", data=marks)
     client.post(f"/delegate/ballots/{ballot.id}/cast", data=marks)  # refused: voted already
     assert db.get(VoterRecord, (ballot.id, official_delegate.id)) is not None
-    assert db.scalar(select(func.count()).select_from(CastBallot)) == 1
+    assert db.scalar(select(func.count()).select_from(SealedBallot)) == 1  # sealed until counted
     assert entries(db) == []
 
 

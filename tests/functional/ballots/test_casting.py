@@ -17,9 +17,11 @@ from tests.functional.builders import (
     option_ids,
     refused,
     seat_delegates,
+    tellers_for,
+    unlock_all,
 )
 from votes import ledger
-from votes.ballots import BallotRosterEntry, CastBallot, VoterRecord
+from votes.ballots import BallotRosterEntry, CastBallot, SealedBallot, VoterRecord
 from votes.base import DomainError
 from votes.bulletin import build_bulletin, find_by_tracker
 from votes.casting import (
@@ -72,7 +74,7 @@ def test_rules_cannot_change_once_the_ballot_is_open(db, official, assembly, del
     ballot = new_ballot(db, official, assembly, opened=False)
     update_rules(db, official, ballot, BallotRules(seats=2))
     assert ballot.rules.seats == 2
-    open_ballot(db, official, ballot, on=VOTING_DAY)
+    open_ballot(db, official, ballot, on=VOTING_DAY, tellers=tellers_for(db, ballot))
     refused("rules_frozen", update_rules, db, official, ballot, BallotRules(seats=3))
     with pytest.raises(DomainError, match="rules_frozen"):
         ballot.rules_json = BallotRules(seats=3).canonical_json()
@@ -103,10 +105,10 @@ def test_opening_needs_a_draft_and_delegates(db, official, assembly):
 def test_nothing_is_cast_before_opening_or_after_closing(db, official, assembly, delegates):
     ballot = new_ballot(db, official, assembly, opened=False)
     refused("not_open", cast_ballot, db, ballot.id, delegates[0], {})
-    open_ballot(db, official, ballot, on=VOTING_DAY)
+    open_ballot(db, official, ballot, on=VOTING_DAY, tellers=tellers_for(db, ballot))
     db.commit()
     cast_ballot(db, ballot.id, delegates[0], {})
-    close_ballot(db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     db.commit()
     refused("not_open", cast_ballot, db, ballot.id, delegates[1], {})
     assert db.scalar(select(func.count()).select_from(CastBallot)
@@ -128,6 +130,9 @@ def test_one_delegate_one_ballot_by_service_and_by_constraint(db, official, asse
     with pytest.raises(IntegrityError), db.begin_nested():
         db.add(VoterRecord(ballot_id=ballot.id, user_id=delegates[0].id))
     assert turnout(db, ballot) == (1, 5)
+    assert db.scalar(select(func.count()).select_from(SealedBallot)
+                     .where(SealedBallot.ballot_id == ballot.id)) == 1
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     [stored] = db.scalars(select(CastBallot).where(CastBallot.ballot_id == ballot.id))
     assert json.loads(stored.choices) == {str(ids[0]): "yes"}  # the first ballot stands
 
@@ -187,7 +192,7 @@ def test_check_in_by_an_official_or_with_the_hall_code(db, official, assembly, d
     refused("wrong_code", check_in, db, delegates[2], ballot)
     refused("forbidden", check_in, db, delegates[2], ballot, delegate=delegates[3], code=code)
     refused("not_on_roster", check_in, db, resident, ballot, code=code)
-    close_ballot(db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     refused("not_open", check_in, db, official, ballot, delegate=delegates[4])
 
 
@@ -205,5 +210,5 @@ def test_casting_records_attendance_when_the_base_is_not_present(db, official, a
     ballot = new_ballot(db, official, assembly)
     check_in(db, official, ballot, delegate=delegates[4])  # present, does not vote
     cast_all(db, ballot, delegates[:3], lambda i: {})
-    result = close_ballot(db, official, ballot)
+    result = close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     assert (result["ballots_cast"], result["present"], result["entitled"]) == (3, 4, 5)

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from app.db import make_engine
 from app.migrate import upgrade
-from votes.ballots import Ballot, CastBallot, VoterRecord
+from tests.functional.builders import tellers_for, unlock_all
+from votes.ballots import Ballot, CastBallot, SealedBallot, VoterRecord
 from votes.base import DomainError
 from votes.bulletin import verify_ballot
 from votes.casting import begin_write, cast_ballot, create_ballot, open_ballot
@@ -77,9 +78,9 @@ def open_ballot_for(engine, delegates=DELEGATES):
                   for i in range(delegates)]
         for person in people:
             add_member(s, assembly, person, official, joined_on=date(2024, 1, 1))
-        ballot = create_ballot(s, official, assembly, "motion", None, "并发票决",
+        ballot = create_ballot(s, official, assembly, "cycle", 7, "并发票决",
                                BallotRules(seats=2), [{"title": t} for t in "甲乙丙"])
-        open_ballot(s, official, ballot, on=date(2027, 3, 1))
+        open_ballot(s, official, ballot, on=date(2027, 3, 1), tellers=tellers_for(s, ballot))
         s.commit()
         return ballot.id, official.id, [p.id for p in people], [o.id for o in ballot.options]
 
@@ -122,13 +123,17 @@ def test_each_delegate_gets_exactly_one_ballot_however_often_they_press(database
     assert {o[0] for o in outcomes} == {"ok", "already_voted"}
     with Session(database) as s:
         assert s.scalar(select(func.count()).select_from(VoterRecord)) == DELEGATES
-        trackers = set(s.scalars(select(CastBallot.tracker)))
-        assert trackers == {o[3] for o in accepted}
+        # While open the choices are sealed: one box per delegate, no tracker in the clear.
+        assert s.scalar(select(func.count()).select_from(SealedBallot)) == DELEGATES
+        assert s.scalar(select(func.count()).select_from(CastBallot)) == 0
         official = s.scalar(select(User).where(User.username == "official"))
         ballot = s.get(Ballot, ballot_id)
+        unlock = unlock_all(s, ballot)
         s.commit()
-        result = close_ballot(s, official, ballot)
+        result = close_ballot(s, official, ballot, unlock=unlock)
         s.commit()
+        trackers = set(s.scalars(select(CastBallot.tracker)))
+        assert trackers == {o[3] for o in accepted}
     expected = {cid: [0, 0] for cid in ids}
     for _, _, choices, _ in accepted:
         for cid, mark in choices.items():
@@ -145,8 +150,9 @@ def test_closing_while_delegates_vote_leaves_a_consistent_count(database):
         start.wait()
         with Session(database, expire_on_commit=False) as s:
             official, ballot = s.get(User, official_id), s.get(Ballot, ballot_id)
+            unlock = unlock_all(s, ballot)
             s.commit()  # a fresh transaction again, so closing queues up behind the voters
-            close_ballot(s, official, ballot)
+            close_ballot(s, official, ballot, unlock=unlock)
             s.commit()
         return "closed", None, None, None
 

@@ -13,6 +13,8 @@ from tests.functional.builders import (
     option_ids,
     refused,
     seat_delegates,
+    tellers_for,
+    unlock_all,
 )
 from votes import ledger
 from votes.ballots import Ballot, BallotResolution, BallotRosterEntry, PaperTotal
@@ -37,7 +39,7 @@ def test_closing_counts_the_ballots_and_stores_the_result(db, official, assembly
     marks = [{a: "yes", b: "yes"}, {a: "yes", b: "no"}, {a: "yes", b: "yes", c: "no"},
              {a: "no", c: "abstain"}, {a: "yes", b: "yes", c: "yes"}]
     cast_all(db, ballot, delegates, lambda i: marks[i])
-    result = close_ballot(db, official, ballot)
+    result = close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     db.commit()
     rows = {r["id"]: (r["yes"], r["no"], r["abstain"], r["status"]) for r in result["rows"]}
     assert rows == {a: (4, 1, 0, "adopted"), b: (3, 1, 1, "adopted"), c: (1, 1, 3, "failed")}
@@ -56,7 +58,7 @@ def test_without_quorum_nothing_is_adopted_and_the_result_says_why(db, official,
     ballot = new_ballot(db, official, assembly, rules=BallotRules(threshold_base="cast"))
     ids = option_ids(ballot)
     cast_all(db, ballot, people[:4], lambda i: dict.fromkeys(ids, "yes"))
-    result = close_ballot(db, official, ballot)
+    result = close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     assert (result["valid"], result["reason"], result["adopted"]) == (False, "quorum_not_met", [])
     assert {r["status"] for r in result["rows"]} == {"failed"}
 
@@ -68,7 +70,7 @@ def test_a_tie_at_the_cut_off_waits_for_a_runoff_among_the_tied(db, official, as
     a, b, c, d = option_ids(ballot)
     marks = [{a: "yes", b: "yes", c: "yes"}] * 3 + [{a: "yes"}, {a: "yes", d: "yes"}]
     cast_all(db, ballot, delegates, lambda i: marks[i])
-    result = close_ballot(db, official, ballot)
+    result = close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     assert result["adopted"] == [a] and result["tie_pending"] == [b, c]
     runoff = start_runoff(db, official, ballot)
     assert (runoff.status, runoff.subject_type, runoff.subject_id) == ("draft", "runoff",
@@ -80,7 +82,8 @@ def test_a_tie_at_the_cut_off_waits_for_a_runoff_among_the_tied(db, official, as
     assert (link.kind, link.runoff_ballot_id) == ("runoff", runoff.id)
     assert ledger.entries(db, ballot.id)[-1]["kind"] == "runoff_started"
     refused("already_resolved", resolve_tie, db, official, ballot, [b], "抽签")
-    open_ballot(db, official, runoff, on=VOTING_DAY)  # the run-off is a ballot like any other
+    # the run-off is a ballot like any other
+    open_ballot(db, official, runoff, on=VOTING_DAY, tellers=tellers_for(db, runoff))
 
 
 def test_a_tie_may_be_resolved_lawfully_with_a_reason(db, official, assembly, delegates):
@@ -88,7 +91,8 @@ def test_a_tie_may_be_resolved_lawfully_with_a_reason(db, official, assembly, de
     ballot = new_ballot(db, official, assembly, rules=rules, options=2)
     a, b = option_ids(ballot)
     cast_all(db, ballot, delegates[:4], lambda i: {a: "yes", b: "yes"} if i < 3 else {})
-    assert close_ballot(db, official, ballot)["tie_pending"] == [a, b]
+    counted = close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
+    assert counted["tie_pending"] == [a, b]
     refused("reason_required", resolve_tie, db, official, ballot, [a], "  ")
     refused("too_many_adopted", resolve_tie, db, official, ballot, [a, b], "都要")
     refused("forbidden", resolve_tie, db, delegates[0], ballot, [a], "我说了算")
@@ -101,7 +105,7 @@ def test_a_tie_may_be_resolved_lawfully_with_a_reason(db, official, assembly, de
 def test_no_tie_no_runoff(db, official, assembly, delegates):
     ballot = new_ballot(db, official, assembly)
     cast_all(db, ballot, delegates, lambda i: {})
-    close_ballot(db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     refused("no_tie", start_runoff, db, official, ballot)
 
 
@@ -148,7 +152,7 @@ def test_publishing_seals_the_bulletin_and_a_delegate_finds_their_ballot(db, off
     ballot = new_ballot(db, official, assembly)
     ids = option_ids(ballot)
     trackers = cast_all(db, ballot, delegates, lambda i: {ids[i % 3]: "yes"})
-    close_ballot(db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     refused("not_published", find_by_tracker, db, ballot.id, trackers[0])
     stored = publish_ballot(db, official, ballot)
     db.commit()
@@ -171,13 +175,16 @@ def test_a_runoff_is_put_to_the_same_electorate_as_the_ballot_it_settles(
     residents = [make_user(name=f"居民{i}") for i in range(4)]
     rules = BallotRules(seats=1, threshold_base="yes_no")
     ballot = new_ballot(db, official, assembly, rules=rules, options=2, opened=False)
-    open_ballot(db, official, ballot, on=VOTING_DAY, voters=residents)
+    open_ballot(db, official, ballot, on=VOTING_DAY, voters=residents,
+                tellers=tellers_for(db, ballot))
     db.commit()
     a, b = option_ids(ballot)
     cast_all(db, ballot, residents, lambda i: {a: "yes", b: "yes"} if i < 2 else {})
-    assert close_ballot(db, official, ballot)["tie_pending"] == [a, b]
+    counted = close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
+    assert counted["tie_pending"] == [a, b]
     runoff = start_runoff(db, official, ballot)
-    open_ballot(db, official, runoff, on=VOTING_DAY)  # no voters given
+    # no voters given
+    open_ballot(db, official, runoff, on=VOTING_DAY, tellers=tellers_for(db, runoff))
     db.commit()
     on_roster = set(db.scalars(select(BallotRosterEntry.user_id).where(
         BallotRosterEntry.ballot_id == runoff.id)))
@@ -195,8 +202,8 @@ def test_a_named_teller_runs_their_ballot_and_nobody_else_without_the_official_r
     assert ballot.teller_id == convenor.id
     assert ledger.entries(db, ballot.id)[0]["payload"]["teller_id"] == convenor.id
     refused("forbidden", open_ballot, db, other, ballot, on=VOTING_DAY)
-    open_ballot(db, convenor, ballot, on=VOTING_DAY)
+    open_ballot(db, convenor, ballot, on=VOTING_DAY, tellers=tellers_for(db, ballot))
     cast_all(db, ballot, delegates[:3], lambda i: {ballot.options[0].id: "yes"})
     refused("forbidden", close_ballot, db, other, ballot)
-    assert close_ballot(db, convenor, ballot)["ballots_cast"] == 3
+    assert close_ballot(db, convenor, ballot, unlock=unlock_all(db, ballot))["ballots_cast"] == 3
     assert not other.has_role("official") and not convenor.has_role("official")

@@ -14,8 +14,9 @@ from tests.functional.builders import (
     option_ids,
     refused,
     seat_delegates,
+    unlock_all,
 )
-from votes.ballots import CastBallot, RollCallVote, VoterRecord
+from votes.ballots import CastBallot, RollCallVote, SealedBallot, VoterRecord
 from votes.bulletin import build_bulletin
 from votes.closing import close_ballot, publish_ballot
 from votes.rules import BallotRules
@@ -79,12 +80,15 @@ def test_the_stored_order_is_not_the_casting_order(db, connection, official, adm
     ballot = new_ballot(db, official, assembly, rules=BallotRules(seats=4), options=4)
     cast = thirty_distinct_ballots(option_ids(ballot))
     trackers = cast_all(db, ballot, people, lambda i: cast[i])
+    # While open only sealed boxes are stored, all of one length, none in the clear.
+    boxes = connection.execute(text("SELECT id, box FROM sealed_ballots WHERE ballot_id = :b"),
+                               {"b": ballot.id}).all()
+    assert len(boxes) == 30 and len({len(box) for _, box in boxes}) == 1
+    assert stored_order(connection, ballot.id) == []
     if connection.dialect.name == "sqlite":
-        # Without a rowid the table is kept in order of its random key, even while open.
-        open_rows = stored_order(connection, ballot.id)
-        assert [c for _, c, _ in open_rows] != cast
-        assert [i for _, _, i in open_rows] == sorted(i for _, _, i in open_rows)
-    close_ballot(db, official, ballot)
+        # Without a rowid the boxes are kept in order of their random key.
+        assert [i for i, _ in boxes] == sorted(i for i, _ in boxes)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     db.commit()
     rows = stored_order(connection, ballot.id)
     assert sorted(t for t, _, _ in rows) == sorted(trackers)
@@ -100,7 +104,7 @@ def test_on_postgresql_closing_leaves_no_transaction_stamp_to_match(db, connecti
         pytest.skip("xmin is PostgreSQL's")
     ballot = new_ballot(db, official, assembly)
     cast_all(db, ballot, delegates_10, lambda i: {})
-    close_ballot(db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     db.commit()
     stamps = connection.execute(text("SELECT DISTINCT xmin::text FROM cast_ballots"
                                      " WHERE ballot_id = :b"), {"b": ballot.id}).scalars().all()
@@ -116,7 +120,7 @@ def test_a_secret_bulletin_names_who_voted_but_not_how(db, official, assembly, d
     ballot = new_ballot(db, official, assembly)
     ids = option_ids(ballot)
     trackers = cast_all(db, ballot, delegates_10[:7], lambda i: {ids[i % 3]: "yes"})
-    close_ballot(db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     doc = build_bulletin(db, ballot)
     assert doc["roll_call"] is None
     assert db.scalars(select(RollCallVote).where(RollCallVote.ballot_id == ballot.id)).all() == []
@@ -133,7 +137,7 @@ def test_a_roll_call_publishes_each_name_with_its_vote(db, official, assembly, d
     ballot = new_ballot(db, official, assembly, rules=BallotRules(secret=False))
     ids = option_ids(ballot)
     cast_all(db, ballot, delegates_10[:4], lambda i: {ids[0]: ("yes" if i % 2 else "no")})
-    close_ballot(db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     doc = json.loads(publish_ballot(db, official, ballot).bulletin_json)
     named = {v["name"]: v["choices"] for v in doc["roll_call"]}
     assert named == {d.display_name: {str(ids[0]): "yes" if i % 2 else "no"}
@@ -145,6 +149,15 @@ def test_a_recorded_ballot_cannot_be_rewritten_through_the_orm(db, official, ass
                                                               delegates_10):
     ballot = new_ballot(db, official, assembly)
     cast_all(db, ballot, delegates_10[:1], lambda i: {})
+    box = db.scalar(select(SealedBallot).where(SealedBallot.ballot_id == ballot.id))
+    box.box = "00"
+    refused("ballot_final", db.flush)
+    db.rollback()
+    db.delete(db.scalar(select(SealedBallot).where(SealedBallot.ballot_id == ballot.id)))
+    refused("ballot_final", db.flush)
+    db.rollback()
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
+    db.commit()
     stored = db.scalar(select(CastBallot).where(CastBallot.ballot_id == ballot.id))
     stored.choices = '{"1":"yes"}'
     refused("ballot_final", db.flush)

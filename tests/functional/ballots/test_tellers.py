@@ -8,7 +8,15 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.functional.builders import VOTING_DAY, cast_all, new_ballot, option_ids, refused
+from tests.functional.builders import (
+    VOTING_DAY,
+    cast_all,
+    new_ballot,
+    option_ids,
+    refused,
+    tellers_for,
+    unlock_all,
+)
 from votes.ballots import Ballot, BallotResolution, PaperTotal
 from votes.casting import create_ballot, open_ballot
 from votes.closing import close_ballot, enter_paper_totals, resolve_tie, start_runoff
@@ -26,7 +34,7 @@ def teller_ballot(db, assembly, teller, rules=None, options=("同意", "暂缓")
     """A motion whose teller is named (a council's convenor, say), open."""
     ballot = create_ballot(db, teller, assembly, "motion", 1, "动议", rules or BallotRules(),
                            [{"title": t} for t in options], teller=teller)
-    open_ballot(db, teller, ballot, on=VOTING_DAY)
+    open_ballot(db, teller, ballot, on=VOTING_DAY, tellers=tellers_for(db, ballot))
     db.commit()
     return ballot
 
@@ -58,7 +66,7 @@ def test_where_a_teller_is_named_another_official_does_not_settle_its_tie(
     ballot = teller_ballot(db, assembly, teller, rules=TIE_RULES)
     a, b = option_ids(ballot)
     cast_all(db, ballot, delegates[:4], lambda i: {a: "yes", b: "yes"} if i < 3 else {})
-    assert close_ballot(db, teller, ballot)["tie_pending"] == [a, b]
+    assert close_ballot(db, teller, ballot, unlock=unlock_all(db, ballot))["tie_pending"] == [a, b]
     told(refused("forbidden", resolve_tie, db, official, ballot, [a], "主任会议决定"),
          "not_the_teller")
     told(refused("forbidden", start_runoff, db, official, ballot), "not_the_teller")
@@ -84,7 +92,8 @@ def test_an_official_on_a_cycle_ballots_roster_does_not_settle_its_tie(
     ballot = new_ballot(db, official, assembly, rules=TIE_RULES, options=2)
     a, b = option_ids(ballot)
     cast_all(db, ballot, delegates[:4], lambda i: {a: "yes", b: "yes"} if i < 3 else {})
-    assert close_ballot(db, official, ballot)["tie_pending"] == [a, b]
+    counted = close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
+    assert counted["tie_pending"] == [a, b]
     told(refused("forbidden", resolve_tie, db, seated_official, ballot, [b], "我来定"),
          "teller_on_roster")
     told(refused("forbidden", start_runoff, db, seated_official, ballot), "teller_on_roster")
@@ -130,7 +139,7 @@ def test_the_desk_offers_the_tie_only_to_whoever_may_settle_it(
     ballot = teller_ballot(db, assembly, teller, rules=TIE_RULES)
     a, b = option_ids(ballot)
     cast_all(db, ballot, delegates[:4], lambda i: {a: "yes", b: "yes"} if i < 3 else {})
-    close_ballot(db, teller, ballot)
+    close_ballot(db, teller, ballot, unlock=unlock_all(db, ballot))
     db.commit()
     login(official)
     client.get("/lang/en")

@@ -14,7 +14,8 @@ from proposals.collection.models import Notification, Proposal
 from proposals.cycles.services import advance_cycle
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.models import Candidate
-from votes.ballots import Ballot, CastBallot
+from tests.functional.builders import sealing_tellers, unlock_all
+from votes.ballots import Ballot, CastBallot, SealedBallot
 from votes.people import Role, add_member
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -50,12 +51,28 @@ def voting(db, cycle, admin, official, make_user, assembly, propose):
     return delegates, candidates, proposer
 
 
-def create_and_open(client, login, official, cycle, **rules):
+def teller_form(db) -> dict:
+    """The opening form's tellers: three, any two of whom open the ballot box."""
+    form = {"threshold": "2"}
+    for row, (teller, passphrase) in enumerate(sealing_tellers(db), start=1):
+        form |= {f"teller-{row}": str(teller.id), f"passphrase-{row}": passphrase,
+                 f"repeat-{row}": passphrase}
+    return form
+
+
+def unlock_form(db, ballot_id, count=2) -> dict:
+    """Two tellers type their passphrases at closing."""
+    return {f"unlock-{teller_id}": passphrase for teller_id, passphrase
+            in list(unlock_all(db, db.get(Ballot, ballot_id)).items())[:count]}
+
+
+def create_and_open(client, db, login, official, cycle, **rules):
     login(official)
     response = client.post(f"/official/cycles/{cycle.id}/ballot/new", data={**RULES, **rules})
     assert response.status_code == 302, response.text
     ballot_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    client.post(f"/official/ballots/{ballot_id}/open")
+    opened = client.post(f"/official/ballots/{ballot_id}/open", data=teller_form(db))
+    assert opened.status_code == 302, opened.text
     client.post("/account/logout")
     return ballot_id
 
@@ -73,7 +90,7 @@ def test_a_delegate_votes_reviews_and_gets_a_receipt_and_cannot_vote_twice(
     client, db, login, official, cycle, voting
 ):
     delegates, candidates, _ = voting
-    ballot_id = create_and_open(client, login, official, cycle)
+    ballot_id = create_and_open(client, db, login, official, cycle)
     ballot = db.get(Ballot, ballot_id)
     assert [o.ref_id for o in ballot.options] == [c.id for c in candidates]
     login(delegates[0])
@@ -86,16 +103,19 @@ def test_a_delegate_votes_reviews_and_gets_a_receipt_and_cannot_vote_twice(
     assert "请核对" in review.text and "赞成" in review.text and "反对" in review.text
     assert "您的投票已记录" in cast.text
     tracker = re.search(r'<p class="code" id="receipt">([A-Z0-9-]+)</p>', cast.text).group(1)
-    assert db.scalar(select(CastBallot.tracker)) == tracker
+    # Sealed until the tellers open the box: one box, the receipt nowhere in the clear.
+    assert db.scalar(select(func.count()).select_from(CastBallot)) == 0
+    [box] = db.scalars(select(SealedBallot.box))
+    assert tracker not in box and tracker.encode().hex() not in box
     _, again = vote(client, login, delegates[0], ballot, ["no", "no", "no"])
-    assert db.scalar(select(func.count()).select_from(CastBallot)) == 1
+    assert db.scalar(select(func.count()).select_from(SealedBallot)) == 1
     login(delegates[0])
     assert "您的投票已记录，不能更改" in client.get(f"/delegate/ballots/{ballot_id}").text
 
 
 def test_while_open_the_public_sees_turnout_only(client, db, login, official, cycle, voting):
     delegates, _, _ = voting
-    ballot_id = create_and_open(client, login, official, cycle)
+    ballot_id = create_and_open(client, db, login, official, cycle)
     ballot = db.get(Ballot, ballot_id)
     vote(client, login, delegates[0], ballot, ["yes", "yes", "yes"])
     page = client.get(f"/ballots/{ballot_id}").text
@@ -108,7 +128,7 @@ def test_while_open_the_public_sees_turnout_only(client, db, login, official, cy
 def test_an_over_marked_approval_ballot_is_refused_at_review(client, db, login, official, cycle,
                                                             voting):
     delegates, _, _ = voting
-    ballot_id = create_and_open(client, login, official, cycle, method="Y", max_selections="2")
+    ballot_id = create_and_open(client, db, login, official, cycle, method="Y", max_selections="2")
     ballot = db.get(Ballot, ballot_id)
     login(delegates[0])
     ticks = {"tick": [str(o.id) for o in ballot.options]}
@@ -120,7 +140,7 @@ def test_an_over_marked_approval_ballot_is_refused_at_review(client, db, login, 
 
 def test_counting_publishing_and_verifying(client, db, login, official, cycle, voting, tmp_path):
     delegates, candidates, proposer = voting
-    ballot_id = create_and_open(client, login, official, cycle)
+    ballot_id = create_and_open(client, db, login, official, cycle)
     ballot = db.get(Ballot, ballot_id)
     marks = [["yes", "yes", "no"], ["yes", "yes", "no"], ["yes", "no", "yes"],
              ["yes", "abstain", "no"]]
@@ -129,7 +149,8 @@ def test_counting_publishing_and_verifying(client, db, login, official, cycle, v
         _, cast = vote(client, login, delegate, ballot, mark)
         receipts.append(re.search(r'id="receipt">([A-Z0-9-]+)<', cast.text).group(1))
     login(official)
-    closed = client.post(f"/official/ballots/{ballot_id}/close", follow_redirects=True)
+    closed = client.post(f"/official/ballots/{ballot_id}/close", data=unlock_form(db, ballot_id),
+                         follow_redirects=True)
     assert "投票已结束并完成计票" in closed.text
     client.post(f"/official/ballots/{ballot_id}/publish")
     client.post("/account/logout")
@@ -168,11 +189,11 @@ def test_counting_publishing_and_verifying(client, db, login, official, cycle, v
 def test_roll_call_publishes_names_and_secret_does_not(client, db, login, official, cycle,
                                                        voting):
     delegates, _, _ = voting
-    ballot_id = create_and_open(client, login, official, cycle, roll_call="y")
+    ballot_id = create_and_open(client, db, login, official, cycle, roll_call="y")
     ballot = db.get(Ballot, ballot_id)
     vote(client, login, delegates[1], ballot, ["yes", "no", "no"])
     login(official)
-    client.post(f"/official/ballots/{ballot_id}/close")
+    client.post(f"/official/ballots/{ballot_id}/close", data=unlock_form(db, ballot_id))
     client.post("/account/logout")
     page = client.get(f"/ballots/{ballot_id}").text
     assert "记名投票" in page and "代表2" in page and "加装电梯：赞成" in page
@@ -180,7 +201,7 @@ def test_roll_call_publishes_names_and_secret_does_not(client, db, login, offici
 
 def test_paper_totals_are_checked_and_kept_when_wrong(client, db, login, official, cycle,
                                                       voting):
-    ballot_id = create_and_open(client, login, official, cycle)
+    ballot_id = create_and_open(client, db, login, official, cycle)
     ballot = db.get(Ballot, ballot_id)
     login(official)
     data = {"ballots_cast": "5", "present": "5"}
@@ -197,7 +218,7 @@ def test_paper_totals_are_checked_and_kept_when_wrong(client, db, login, officia
 
 def test_check_in_with_the_hall_code(client, db, login, official, cycle, voting):
     delegates, _, _ = voting
-    ballot_id = create_and_open(client, login, official, cycle, threshold_base="present")
+    ballot_id = create_and_open(client, db, login, official, cycle, threshold_base="present")
     ballot = db.get(Ballot, ballot_id)
     login(delegates[0])
     assert "投票前必须先签到" in client.get(f"/delegate/ballots/{ballot_id}").text
@@ -211,7 +232,7 @@ def test_check_in_with_the_hall_code(client, db, login, official, cycle, voting)
 
 def test_people_off_the_roster_and_other_roles_cannot_vote(client, db, login, official,
                                                           resident, make_user, cycle, voting):
-    ballot_id = create_and_open(client, login, official, cycle)
+    ballot_id = create_and_open(client, db, login, official, cycle)
     login(resident)
     assert client.get(f"/delegate/ballots/{ballot_id}").status_code == 403
     client.post("/account/logout")
@@ -222,3 +243,60 @@ def test_people_off_the_roster_and_other_roles_cannot_vote(client, db, login, of
     form = {f"option-{o.id}": "yes" for o in ballot.options}
     client.post(f"/delegate/ballots/{ballot_id}/cast", data=form)
     assert db.scalar(select(func.count()).select_from(CastBallot)) == 0
+
+
+def test_opening_names_the_tellers_and_a_mistyped_passphrase_keeps_what_was_chosen(
+    client, db, login, official, cycle, voting
+):
+    login(official)
+    response = client.post(f"/official/cycles/{cycle.id}/ballot/new", data=RULES)
+    ballot_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    desk = client.get(f"/official/ballots/{ballot_id}").text
+    assert "监票人：密封票箱" in desk and 'name="passphrase-1"' in desk
+    refused = client.post(f"/official/ballots/{ballot_id}/open", data={})
+    assert refused.status_code == 422 and "请指定监票人" in refused.text
+    form = teller_form(db) | {"repeat-2": "not the same passphrase"}
+    refused = client.post(f"/official/ballots/{ballot_id}/open", data=form)
+    assert refused.status_code == 422
+    assert "第 2 行：两次输入的口令不一致" in refused.text
+    first = sealing_tellers(db)[0][0]
+    assert f'<option value="{first.id}" selected>' in refused.text  # the choice is kept
+    assert "not the same passphrase" not in refused.text  # a passphrase is never shown back
+    assert refused.headers["Cache-Control"] == "no-store"
+    short = teller_form(db) | {"passphrase-3": "short", "repeat-3": "short"}
+    refused = client.post(f"/official/ballots/{ballot_id}/open", data=short)
+    assert refused.status_code == 422 and "口令太短" in refused.text
+    assert db.get(Ballot, ballot_id).status == "draft"
+    opened = client.post(f"/official/ballots/{ballot_id}/open", data=teller_form(db),
+                         follow_redirects=True)
+    assert "票箱已为监票人密封" in opened.text
+    db.expire_all()
+    assert db.get(Ballot, ballot_id).status == "open"
+
+
+def test_the_ballot_box_opens_only_with_enough_right_passphrases(
+    client, db, login, official, cycle, voting
+):
+    delegates, _, _ = voting
+    ballot_id = create_and_open(client, db, login, official, cycle)
+    ballot = db.get(Ballot, ballot_id)
+    review, cast = vote(client, login, delegates[0], ballot, ["yes", "no", "abstain"])
+    assert review.headers["Cache-Control"] == cast.headers["Cache-Control"] == "no-store"
+    login(official)
+    desk = client.get(f"/official/ballots/{ballot_id}").text
+    assert "监票人开启票箱" in desk and "任意 2 位" in desk
+    [(first, second)] = [list(unlock_form(db, ballot_id).items())]
+    one = client.post(f"/official/ballots/{ballot_id}/close", data=dict([first]))
+    assert one.status_code == 422 and "需要 2 位监票人输入口令" in one.text
+    wrong = client.post(f"/official/ballots/{ballot_id}/close",
+                        data={first[0]: first[1], second[0]: "a wrong passphrase!"})
+    assert wrong.status_code == 422 and "的口令打不开其所持的密钥份额" in wrong.text
+    assert db.get(Ballot, ballot_id).status == "open"
+    assert db.scalar(select(func.count()).select_from(SealedBallot)) == 1
+    closed = client.post(f"/official/ballots/{ballot_id}/close", data=dict([first, second]),
+                         follow_redirects=True)
+    assert "监票人已开启票箱" in closed.text
+    db.expire_all()
+    assert db.get(Ballot, ballot_id).status == "closed"
+    assert db.scalar(select(func.count()).select_from(SealedBallot)) == 0
+    assert db.scalar(select(func.count()).select_from(CastBallot)) == 1
