@@ -392,3 +392,117 @@ def tally_from_totals(
             raise ValueError(f"totals for {cid!r} exceed the {ballots_cast} ballots cast")
         clean[cid] = (yes, no, abstain)
     return _result(rules, candidates, clean, ballots_cast, entitled, present)
+
+
+# --- after a tie: selection goes on ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Selection taken up again below a settled tie, with the seats and budget it left."""
+
+    adopted: tuple[CandidateId, ...]  # adopted by continuing, in rank order
+    skipped_budget: tuple[CandidateId, ...]  # passed, not yet decided, no longer fit the budget
+    tie_pending: tuple[CandidateId, ...]  # a new tie at the new cut-off, to be settled again
+    seats_left: int  # after this continuation
+    budget_left: int | None  # after this continuation; None without a budget cap
+
+
+def _left(rules: BallotRules, by_id: Mapping[CandidateId, CandidateRow],
+          adopted: Sequence[CandidateId]) -> tuple[int, int | None]:
+    seats_left = rules.seats - len(adopted)
+    budget_left = (None if rules.budget_cap is None
+                   else rules.budget_cap - sum(by_id[c].cost for c in adopted))
+    if seats_left < 0 or (budget_left is not None and budget_left < 0):
+        raise ValueError("more adopted than the seats or the budget allow")
+    return seats_left, budget_left
+
+
+def continue_selection(
+    rules: BallotRules,
+    rows: Sequence[CandidateRow],
+    adopted: Iterable[CandidateId],
+    settled: Iterable[CandidateId] = (),
+) -> Continuation:
+    """Go on down the ranking once a tie at the cut-off has been settled.
+
+    `adopted` is everything adopted so far (by the count and by every settlement, including
+    the one just made); `settled` the options of every tie settled so far, adopted or not:
+    their fate is decided. The other passed rows are taken with the seats and budget still
+    left, by exactly the rules of `select` (highest yes first, equal yes votes decided
+    together, skipping what no longer fits), so a further tie at the new cut-off is again
+    pending, and everything below it waits for that tie's settlement in turn.
+    """
+    by_id = {r.id: r for r in rows}
+    adopted = list(dict.fromkeys(adopted))
+    out = set(adopted) | set(settled)
+    if not out <= set(by_id):
+        raise ValueError(f"unknown options {sorted(map(str, out - set(by_id)))}")
+    if not all(by_id[c].passed for c in adopted):
+        raise ValueError("an option that did not pass cannot be adopted")
+    seats_left, budget_left = _left(rules, by_id, adopted)
+    rest = [r for r in rows if r.id not in out]
+    chosen = select(replace(rules, seats=seats_left, budget_cap=budget_left), rest)
+    return Continuation(
+        adopted=chosen.adopted,
+        skipped_budget=tuple(r.id for r in chosen.rows if r.status is Status.SKIPPED_BUDGET),
+        tie_pending=chosen.tie_pending,
+        seats_left=seats_left - len(chosen.adopted),
+        budget_left=None if budget_left is None else budget_left - chosen.total_adopted_cost,
+    )
+
+
+@dataclass(frozen=True)
+class SettlementStep:
+    tie: tuple[CandidateId, ...]  # the tie this step settled
+    adopted: tuple[CandidateId, ...]  # those of the tie the settlement adopted
+    continuation: Continuation  # what selection did next
+
+
+@dataclass(frozen=True)
+class SettledSelection:
+    adopted: tuple[CandidateId, ...]  # the count's, then each settlement's and continuation's
+    tie_pending: tuple[CandidateId, ...]  # the tie still waiting, () when none
+    seats_left: int
+    budget_left: int | None
+    steps: tuple[SettlementStep, ...]
+
+
+def settle_ties(
+    rules: BallotRules,
+    rows: Sequence[CandidateRow],
+    settlements: Iterable[Iterable[CandidateId]],
+) -> SettledSelection:
+    """Replay a count's selection and the chain of settlements of its ties.
+
+    `rows` are the count's rows (their `passed`, `yes` and `cost` decide, as in `select`);
+    `settlements` gives, for each tie in turn, the options its run-off or lawful resolution
+    adopted. Each settlement must choose among the tie pending at that moment, within the
+    seats and budget left (ValueError otherwise); selection then continues below it
+    (`continue_selection`). A verifier can recompute the final outcome from the published
+    rows and the settlements recorded in the ledger.
+    """
+    by_id = {r.id: r for r in rows}
+    count = select(rules, rows)
+    adopted = list(count.adopted)
+    tie = count.tie_pending
+    seats_left, budget_left = _left(rules, by_id, adopted)
+    settled: set[CandidateId] = set()
+    steps = []
+    for settlement in settlements:
+        chosen = tuple(dict.fromkeys(settlement))
+        if not tie:
+            raise ValueError("a settlement without a tie to settle")
+        if not set(chosen) <= set(tie):
+            raise ValueError("a settlement may only adopt options of the tie it settles")
+        cost = sum(by_id[c].cost for c in chosen)
+        if len(chosen) > seats_left or (budget_left is not None and cost > budget_left):
+            raise ValueError("a settlement adopted more than the seats or budget left")
+        settled.update(tie)
+        adopted.extend(chosen)
+        after = continue_selection(rules, rows, adopted, settled)
+        adopted.extend(after.adopted)
+        steps.append(SettlementStep(tie=tuple(tie), adopted=chosen, continuation=after))
+        tie, seats_left, budget_left = after.tie_pending, after.seats_left, after.budget_left
+    return SettledSelection(adopted=tuple(adopted), tie_pending=tuple(tie),
+                            seats_left=seats_left, budget_left=budget_left, steps=tuple(steps))
