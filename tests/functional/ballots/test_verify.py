@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.functional.builders import cast_all, new_ballot, option_ids, seat_delegates
+from tests.functional.builders import cast_all, new_ballot, option_ids, seat_delegates, unlock_all
 from votes.bulletin import published_bulletin, verify_ballot
 from votes.closing import close_ballot, enter_paper_totals, publish_ballot
 from votes.rules import BallotRules
@@ -37,7 +37,7 @@ def published(db, official, admin, assembly, make_user):
              {a: "yes", b: "yes"}, {b: "yes", c: "yes"}, {a: "no", b: "yes", d: "yes"},
              {a: "yes", c: "yes"}, {a: "yes", b: "yes", c: "no", d: "no"}, {}]
     cast_all(db, ballot, people[:8], lambda i: marks[i])
-    close_ballot(db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     publish_ballot(db, official, ballot)
     db.commit()
     return ballot
@@ -131,7 +131,10 @@ def test_replacing_the_stored_bulletin_is_caught_by_the_ledger(db, published):
                     " WHERE ballot_id = :b"),
                {"j": forged, "d": sha256_hex(forged), "b": published.id})
     report = verify_ballot(db, published.id)
-    assert report.problems == ["the ledger's published digest is not the stored bulletin's"]
+    assert report.problems == ["the ledger's published digest is not the stored bulletin's",
+                               "published bulletin: ballot.title differs from the ledger's"
+                               " creation entry",
+                               "published bulletin: ballot.title differs from the database"]
 
 
 def test_the_flask_command_reports_and_fails_on_tampering(app, db, published):
@@ -158,7 +161,7 @@ def test_paper_and_roll_call_ballots_verify_too(db, official, admin, assembly, m
     named = new_ballot(db, official, assembly, rules=BallotRules(secret=False))
     ids = option_ids(named)
     cast_all(db, named, people, lambda i: {ids[i % 3]: "yes", ids[(i + 1) % 3]: "no"})
-    close_ballot(db, official, named)
+    close_ballot(db, official, named, unlock=unlock_all(db, named))
     publish_ballot(db, official, named)
     db.commit()
     for ballot in (paper, named):

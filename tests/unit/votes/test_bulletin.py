@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from votes.bulletin import FORMAT, check_bulletin, digest
+from votes.bulletin import FORMAT, check_bulletin, digest, roll_call_hash
 from votes.casting import ballot_hash, new_tracker, roster_hash
 from votes.closing import result_dict
 from votes.ledger import GENESIS, canonical_json, entry_hash, sha256_hex
@@ -65,9 +65,20 @@ def make_doc(rules, costs, ballots=None, *, entitled, present, totals=None, cast
         "paper_totals": totals,
         "result": result_json, "result_hash": sha256_hex(canonical_json(result_json)),
     }
-    steps = [("created", {"rules_hash": doc["rules_hash"]}),
-             ("opened", {"rules_hash": doc["rules_hash"], "roster_hash": doc["roster"]["hash"]}),
-             ("closed", {"result_hash": doc["result_hash"]})]
+    ballot = doc["ballot"]
+    closed = {"mode": ballot["mode"], "ballots_cast": cast, "entitled": entitled,
+              "present": present, "result_hash": doc["result_hash"], "at": None}
+    if totals is not None:
+        closed["totals"] = totals
+    if not rules.secret:
+        closed["roll_call_hash"] = roll_call_hash(doc["roll_call"])
+    steps = [("created", {"title": ballot["title"], "subject_type": ballot["subject_type"],
+                          "subject_id": ballot["subject_id"], "rules_hash": doc["rules_hash"],
+                          "options": [{"id": c["id"], "title": c["title"], "cost": c["cost"]}
+                                      for c in doc["candidates"]]}),
+             ("opened", {"rules_hash": doc["rules_hash"], "roster_hash": doc["roster"]["hash"],
+                         "entitled": entitled, "roster_date": "2027-03-01", "at": None}),
+             ("closed", closed)]
     entries, prev = [], GENESIS
     for seq, (kind, payload) in enumerate(steps, start=1):
         entries.append({"seq": seq, "kind": kind, "payload": payload, "prev_hash": prev,
@@ -219,6 +230,38 @@ def test_roll_call_must_match_the_ballots():
     assert check_bulletin(doc) == [] and standalone.verify(doc) == []
     doc["roll_call"][1]["choices"] = {"11": "yes"}
     assert check_bulletin(doc) and standalone.verify(doc)
+
+
+def test_roll_call_is_checked_person_by_person():
+    rules = BallotRules(secret=False, threshold_base="cast")
+    doc = make_doc(rules, [0], [{"11": "yes"}, {"11": "no"}], entitled=3, present=2)
+    swapped = copy.deepcopy(doc)
+    first, second = swapped["roll_call"]
+    first["choices"], second["choices"] = second["choices"], first["choices"]
+    wanted = "the roll call differs from the one recorded when the ballot closed"
+    assert wanted in check_bulletin(swapped) and wanted in standalone.verify(swapped)
+    stranger = copy.deepcopy(doc)
+    stranger["roll_call"][1]["id"] = 102  # on the roster, but did not vote
+    wanted = "roll call: 102 is not a roster member who voted"
+    assert wanted in check_bulletin(stranger) and wanted in standalone.verify(stranger)
+
+
+def test_what_the_ledger_recorded_is_compared_with_what_is_published(doc):
+    doc["candidates"][0]["title"], doc["candidates"][1]["title"] = (
+        doc["candidates"][1]["title"], doc["candidates"][0]["title"])
+    wanted = "candidate 11: title differs from the ledger's creation entry"
+    assert wanted in check_bulletin(doc) and wanted in standalone.verify(doc)
+
+
+def test_unknown_ledger_kinds_are_chained_but_otherwise_ignored_by_the_script(doc):
+    payload = {"note": "a kind added after this verifier was written"}
+    prev = doc["ledger_head"]
+    doc["ledger"].append({"seq": 4, "kind": "future_kind", "payload": payload, "prev_hash": prev,
+                          "hash": entry_hash(prev, 4, "future_kind", payload)})
+    doc["ledger_head"] = doc["ledger"][-1]["hash"]
+    assert standalone.verify(doc) == []
+    doc["ledger"][-1]["payload"]["note"] = "edited"
+    assert standalone.verify(doc) == ["ledger entry 4: hash does not match its content"]
 
 
 def test_the_digest_ignores_layout_but_not_content(doc):
