@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from votes import ledger
 from votes.ballots import (
     Ballot,
+    BallotKeyShare,
     BallotMode,
     BallotResult,
     BallotRosterEntry,
@@ -21,6 +22,7 @@ from votes.ballots import (
     CastBallot,
     PaperTotal,
     RollCallVote,
+    SealedBallot,
     VoterRecord,
 )
 from votes.base import DomainError
@@ -396,6 +398,9 @@ def _check_tables(session: Session, ballot: Ballot) -> list[str]:
             problems.append("a secret ballot has roll-call votes")
         if not ballot.rules.secret and named != voters:
             problems.append("the roll-call votes and the voter records name different people")
+    if ballot.mode == BallotMode.ELECTRONIC and (count(SealedBallot) or count(BallotKeyShare)):
+        # Closing opens every box and deletes the boxes and the shares in one transaction.
+        problems.append("a counted ballot still has sealed boxes or key shares")
     return problems
 
 

@@ -197,7 +197,8 @@ def create_ballot(
     created = {
         "title": title, "subject_type": subject_type, "subject_id": subject_id,
         "rules_hash": ballot.rules_hash,
-        "options": [{"id": o.id, "title": o.title, "cost": o.cost} for o in ballot.options],
+        "options": [{"id": o.id, "title": o.title, "cost": o.cost, "unit": o.unit,
+                     "ref_id": o.ref_id} for o in ballot.options],
     }
     if teller is not None:
         created["teller_id"] = teller.id

@@ -34,9 +34,10 @@ def _ballot(ballot_id: int) -> Ballot:
 def ballot_result(ballot_id: int):
     db = get_session()
     ballot = _ballot(ballot_id)
-    result = figure = roll_call = None
+    result = figure = roll_call = ties = None
     if ballot.status in COUNTED:
         result = closing.ballot_result(db, ballot)
+        ties = closing.tie_state(db, ballot)  # settlements of a tie and what followed them
         figure = result_chart(ballot, result)
         if not ballot.rules.secret:
             roll_call = db.execute(
@@ -51,7 +52,7 @@ def ballot_result(ballot_id: int):
         "public/ballot.html", ballot=ballot, result=result, figure=figure,
         turnout=casting.turnout(db, ballot), rules=ballot.rules,
         options={o.id: o for o in ballot.options}, roll_call=roll_call,
-        tracker_form=tracker_form, found=found, decode=casting.decode_choices,
+        tracker_form=tracker_form, found=found, decode=casting.decode_choices, ties=ties,
     )
 
 

@@ -259,3 +259,20 @@ def test_the_public_result_page_explains_the_budget_rule_in_both_languages(
     client.get("/lang/zh_Hans")
     page = client.get(f"/ballots/{ballot.id}").text
     assert "剩余预算已放不下的候选项目跳过，依次考虑排在其后的项目" in page
+
+
+def test_the_public_page_shows_how_the_tie_was_settled_and_no_longer_calls_it_pending(
+        client, db, official, assembly, delegates):
+    ballot, (a, b, c, d) = counted(db, official, assembly, seats=3, budget=100,
+                                   costs=[50, 40, 40, 10], yes=[5, 4, 4, 3])
+    titles = {o.id: o.title for o in ballot.options}
+    client.get("/lang/zh_Hans")
+    before = client.get(f"/ballots/{ballot.id}").text
+    assert "临界处得票相同" in before
+    resolve_tie(db, official, ballot, [c], "依主任会议决定，按先提出者确定")
+    db.commit()
+    page = client.get(f"/ballots/{ballot.id}").text
+    assert "依主任会议决定，按先提出者确定" in page
+    assert "临界处得票相同" not in page  # no pending notice
+    settled = page.split('class="settlements"')[1].split("</section>")[0]
+    assert titles[c] in settled and titles[d] in settled and titles[b] not in settled

@@ -222,3 +222,21 @@ def test_a_secret_ballot_with_roll_call_rows_or_paper_totals_is_reported(db, wor
     problems = verify_ballot(db, ballot.id).problems
     assert "a secret ballot has roll-call votes" in problems
     assert "an electronic ballot has paper totals" in problems
+
+
+def test_a_sealed_box_left_behind_after_closing_is_reported(db, official, assembly, delegates):
+    from sqlalchemy import text as sql
+
+    from tests.functional.builders import cast_all, new_ballot, unlock_all
+    from votes.bulletin import verify_ballot
+    from votes.closing import close_ballot
+
+    ballot = new_ballot(db, official, assembly)
+    cast_all(db, ballot, delegates[:2], lambda i: {})
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
+    db.commit()
+    assert verify_ballot(db, ballot.id).ok
+    db.execute(sql("INSERT INTO sealed_ballots (id, ballot_id, box) VALUES ('x', :b, '00')"),
+               {"b": ballot.id})
+    report = verify_ballot(db, ballot.id)
+    assert "a counted ballot still has sealed boxes or key shares" in report.problems
