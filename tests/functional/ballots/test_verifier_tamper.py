@@ -381,7 +381,8 @@ def rename_a_delegate(doc):
             vote["name"] = "别人"
 
 
-DIGEST_ONLY = [("roll_call", rename_a_delegate), ("roll_call", rename_assembly), ("secret", rewrite_a_ballot)]
+DIGEST_ONLY = [("roll_call", rename_a_delegate), ("roll_call", rename_assembly),
+               ("secret", rewrite_a_ballot)]
 
 
 @pytest.mark.parametrize(("kind", "tamper"), DIGEST_ONLY,
