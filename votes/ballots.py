@@ -200,7 +200,7 @@ class BallotKeyShare(Base):
     teller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     share_index: Mapped[int]
     salt: Mapped[str] = mapped_column(String(64))  # hex
-    wrapped: Mapped[str] = mapped_column(Text)  # hex of the SecretBox
+    wrapped: Mapped[str] = mapped_column(Text)  # "argon2id ops:mem:hex of the SecretBox"
 
     teller: Mapped[User] = relationship()
 

@@ -256,7 +256,7 @@ def _seal(session: Session, ballot: Ballot, tellers: Sequence[tuple[User, str]],
     session.add(BallotSeal(ballot_id=ballot.id, public_key=public.hex(), threshold=threshold))
     session.add_all(
         BallotKeyShare(ballot_id=ballot.id, teller_id=user.id, share_index=share.index,
-                       salt=share.salt.hex(), wrapped=share.box.hex())
+                       salt=share.salt.hex(), wrapped=share.stored())
         for (user, _), share in zip(tellers, shares, strict=True))
     return {"public_key": public.hex(), "threshold": threshold,
             "tellers": sorted(user.id for user, _ in tellers)}

@@ -218,9 +218,8 @@ def unlock_key(session: Session, ballot: Ballot, seal: BallotSeal,
         if not passphrase or len(unwrapped) == seal.threshold:
             continue
         try:
-            unwrapped.append(sealing.unwrap(sealing.WrappedShare(
-                share.share_index, bytes.fromhex(share.salt), bytes.fromhex(share.wrapped)),
-                passphrase))
+            unwrapped.append(sealing.unwrap(sealing.WrappedShare.from_stored(
+                share.share_index, bytes.fromhex(share.salt), share.wrapped), passphrase))
         except sealing.SealingError:
             raise DomainError("wrong_passphrase", name=share.teller.display_name) from None
     if len(unwrapped) < seal.threshold:

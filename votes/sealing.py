@@ -58,12 +58,24 @@ class WrappedShare:
     index: int  # Shamir's x coordinate, 1..n
     salt: bytes
     box: bytes  # SecretBox(argon2id(passphrase, salt)) of the 16-byte share
+    # The argon2id costs it was wrapped with: kept with it, so new defaults never lock it.
+    ops: int = 0
+    mem: int = 0
+
+    def stored(self) -> str:
+        """The text kept in ballot_key_shares.wrapped: "ops:mem:hex of the box"."""
+        return f"{self.ops}:{self.mem}:{self.box.hex()}"
+
+    @classmethod
+    def from_stored(cls, index: int, salt: bytes, text: str) -> WrappedShare:
+        ops, mem, box = text.split(":")
+        return cls(index, salt, bytes.fromhex(box), int(ops), int(mem))
 
 
-def _kdf(passphrase: str, salt: bytes) -> bytes:
+def _kdf(passphrase: str, salt: bytes, ops: int, mem: int) -> bytes:
     return nacl.pwhash.argon2id.kdf(
         nacl.secret.SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt,
-        opslimit=KDF_OPS, memlimit=KDF_MEM)
+        opslimit=ops, memlimit=mem)
 
 
 def _private_key(secret: bytes) -> PrivateKey:
@@ -81,16 +93,17 @@ def new_key(passphrases: Sequence[str], threshold: int) -> tuple[bytes, list[Wra
     for (index, share), passphrase in zip(Shamir.split(threshold, count, secret),
                                           passphrases, strict=True):
         salt = secrets.token_bytes(nacl.pwhash.argon2id.SALTBYTES)
-        box = nacl.secret.SecretBox(_kdf(passphrase, salt)).encrypt(share)
-        wrapped.append(WrappedShare(index, salt, bytes(box)))
+        box = nacl.secret.SecretBox(_kdf(passphrase, salt, KDF_OPS, KDF_MEM)).encrypt(share)
+        wrapped.append(WrappedShare(index, salt, bytes(box), KDF_OPS, KDF_MEM))
     return public, wrapped
 
 
 def unwrap(share: WrappedShare, passphrase: str) -> tuple[int, bytes]:
     """The teller's share, or SealingError("wrong_passphrase")."""
     try:
-        plain = nacl.secret.SecretBox(_kdf(passphrase, share.salt)).decrypt(share.box)
-    except nacl.exceptions.CryptoError:
+        key = _kdf(passphrase, share.salt, share.ops, share.mem)
+        plain = nacl.secret.SecretBox(key).decrypt(share.box)
+    except (nacl.exceptions.CryptoError, ValueError):
         raise SealingError("wrong_passphrase") from None
     return share.index, plain
 

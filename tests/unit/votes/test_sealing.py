@@ -76,3 +76,13 @@ def test_every_box_of_a_ballot_has_one_length_and_none_shows_its_tracker():
     # The same ballot sealed twice gives unrelated boxes: a box cannot be recognised.
     again = sealing.seal(public, *ballots[0], option_count=3)
     assert again != boxes[0]
+
+
+def test_a_share_keeps_the_cost_it_was_wrapped_with_so_new_defaults_never_lock_it(
+        monkeypatch):
+    public, shares = make()
+    kept = [sealing.WrappedShare.from_stored(s.index, s.salt, s.stored()) for s in shares]
+    monkeypatch.setattr(sealing, "KDF_OPS", sealing.KDF_OPS + 1)  # the defaults change later
+    key = sealing.rebuild(public, [sealing.unwrap(kept[i], PASSPHRASES[i]) for i in (0, 2)],
+                          threshold=2)
+    assert bytes(key.public_key) == public
