@@ -49,6 +49,14 @@ CONFIG = {
 BAR_HEIGHT = 360
 ROW_HEIGHT = 32
 DAY_MS = 86_400_000
+# Beside its bar, a category label takes width from the bars: on a 375 px phone a project's
+# name of 15 characters would leave them about 120 px. Labels wider than LABEL_ROOM go
+# above their bars instead, which then run the whole width; each row grows to hold both.
+LABEL_ROOM = 96
+LABEL_MAX = 288
+LABELLED_ROW_HEIGHT = 56
+LABELLED_BAR_WIDTH = 0.38
+LABEL_SHIFT = 21
 
 Number = int | float
 
@@ -123,9 +131,38 @@ def _text_width(text: str, size: int = 13) -> int:
     return round(sum(size if ord(c) >= 0x2E80 else size * 0.6 for c in text))
 
 
-def _rows_height(count: int, extra: int = 0) -> int:
+def _rows_height(count: int, extra: int = 0, row: int = ROW_HEIGHT) -> int:
     """A height that gives each row of a horizontal chart room, plus ``extra`` margin."""
-    return max(BAR_HEIGHT // 2, 100 + extra + ROW_HEIGHT * count)
+    return max(BAR_HEIGHT // 2, 100 + extra + row * count)
+
+
+def _labels_above(labels: Sequence[Any]) -> bool:
+    """Whether the category labels are too wide to stand beside their bars on a phone."""
+    return max((_text_width(str(label)) for label in labels), default=0) > LABEL_ROOM
+
+
+def _shortened(text: str, room: int = LABEL_MAX) -> str:
+    """``text`` cut with an ellipsis to fit ``room`` pixels; hover and table keep it whole."""
+    if _text_width(text) <= room:
+        return text
+    while text and _text_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def _row_labels(labels: Sequence[Any]) -> list[dict]:
+    """One annotation per row, over the left end of its bar (the axis keeps no tick labels)."""
+    return [{"xref": "paper", "x": 0, "xanchor": "left", "yref": "y", "y": plain(label),
+             "yshift": LABEL_SHIFT, "yanchor": "middle", "showarrow": False, "align": "left",
+             "text": plain(_shortened(str(label))), "font": {"color": INK},
+             # A line drawn across the bars (the threshold, today) passes behind the name.
+             "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 0}
+            for label in labels]
+
+
+def _put_labels_above(layout: dict, labels: Sequence[Any]) -> None:
+    layout["yaxis"]["showticklabels"] = False
+    layout["annotations"] = [*_row_labels(labels), *layout.get("annotations", [])]
 
 
 def bar_chart(
@@ -140,6 +177,9 @@ def bar_chart(
     threshold_label: str = "",
 ) -> dict:
     """Counts per category, in the given order (the first label at the top when horizontal).
+
+    Horizontal bars suit long (Chinese) labels; labels too long to stand beside their bars
+    on a phone are written above them instead (see ``LABEL_ROOM``).
 
     ``threshold`` draws a dashed line across the value axis, labelled ``threshold_label``
     (for example the share of votes a project needs). ``x_title`` and ``y_title`` name the
@@ -160,13 +200,18 @@ def bar_chart(
     }
     category_axis = {"type": "category", "showgrid": False, "ticks": ""}
     value_axis = {"rangemode": "tozero", "zeroline": True}
+    above = horizontal and _labels_above(labels)
     if horizontal:
         bar.update(x=numbers, y=names)
         layout = _layout(
-            title, height=_rows_height(len(names)),
+            title,
+            height=_rows_height(len(names), row=LABELLED_ROW_HEIGHT if above else ROW_HEIGHT),
             xaxis=_axis(x_title, **value_axis),
             yaxis=_axis(y_title, autorange="reversed", **category_axis),
         )
+        if above:
+            bar["width"] = LABELLED_BAR_WIDTH
+            _put_labels_above(layout, labels)
     else:
         bar.update(x=names, y=numbers)
         layout = _layout(
@@ -196,7 +241,7 @@ def bar_chart(
                         yanchor="middle")
             layout["margin"] = {**layout["margin"], "r": 16 + _text_width(text)}
         layout["shapes"] = [line]
-        layout["annotations"] = [note]
+        layout["annotations"] = [*layout.get("annotations", []), note]
     return _figure([bar], layout)
 
 
@@ -277,9 +322,11 @@ def gantt_chart(
     ``date.today()``, so the output stays deterministic. The legend names the planned
     bars, the done bars and the line with ``planned_label``, ``done_label`` and
     ``today_label`` (the date itself if that is empty); a kind without a label is left
-    out of the legend, and without any label there is no legend.
+    out of the legend, and without any label there is no legend. Long names (most
+    projects') are written above their bars, so on a phone the bars keep the whole width.
     """
     names, starts, planned, done, info = [], [], [], [], []
+    above = _labels_above([row["name"] for row in rows])
     for row in rows:
         start, end = row["start"], row["end"]
         if not isinstance(start, date) or not isinstance(end, date):
@@ -298,6 +345,8 @@ def gantt_chart(
     hover = "%{y}<br>%{customdata[0]} – %{customdata[1]}<br>%{customdata[2]}%<extra></extra>"
     common = {"type": "bar", "orientation": "h", "y": names, "base": starts,
               "customdata": info, "hovertemplate": hover}
+    if above:
+        common["width"] = LABELLED_BAR_WIDTH
     data = [
         {**common, "name": plain(planned_label), "showlegend": bool(planned_label),
          "x": planned, "marker": {"color": PLANNED_COLOR}},
@@ -308,7 +357,9 @@ def gantt_chart(
     ]
     legend = bool(planned_label or done_label or today is not None)
     layout = _layout(
-        title, height=_rows_height(len(names), 24 if legend else 0),
+        title,
+        height=_rows_height(len(names), 24 if legend else 0,
+                            row=LABELLED_ROW_HEIGHT if above else ROW_HEIGHT),
         barmode="overlay",
         showlegend=legend,
         legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"},
@@ -322,6 +373,8 @@ def gantt_chart(
     )
     if legend:
         layout["margin"] = {**layout["margin"], "t": 72}
+    if above:
+        _put_labels_above(layout, [row["name"] for row in rows])
     if today is not None:
         day = today.isoformat()
         # Named in the legend rather than by an annotation, which would collide with bars,

@@ -105,8 +105,10 @@ def _pybabel(*args: str) -> None:
 @translations.command("extract", help="Collect strings and update every catalog.")
 def translations_extract() -> None:
     pot = str(ROOT / "app" / "translations" / "messages.pot")
-    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
-             "--sort-output", "-o", pot, str(ROOT / "app"), str(ROOT / "templates"))
+    # pgettext/npgettext are Babel's defaults; the lazy ones (and _l) must be named.
+    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_pgettext:1c,2",
+             "--no-location", "--sort-output", "-o", pot,
+             str(ROOT / "app"), str(ROOT / "templates"))
     _pybabel("update", "-i", pot, "-d", str(ROOT / "app" / "translations"), "--no-fuzzy-matching")
 
 

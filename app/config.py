@@ -78,6 +78,10 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+        # Werkzeug refuses a text part over 500 KB with a 413 by default, before any form
+        # could say which field is too long; up to the request limit, a text is read, and
+        # its Length validator answers on the same form, with what was typed kept.
+        "MAX_FORM_MEMORY_SIZE": MAX_REQUEST_BYTES,
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": env.get("YISHI_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ("zh_Hans", "en"),

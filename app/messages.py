@@ -1,5 +1,6 @@
 """Domain error codes turned into sentences a user understands, in their language."""
 
+import re
 from datetime import date
 
 from flask_babel import format_date
@@ -8,14 +9,18 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.ballots import messages as ballot_words
+from app.collection import messages as collection_words
 from app.council import messages as council_words
+from app.cycles import messages as cycle_words
 from app.evaluation import messages as evaluation_words
 from app.implementation import messages as implementation_words
+from app.money import yuan
 from votes.base import DomainError
 
 # Each context keeps its own words in app/<context>/messages.py; the tables below join them
 # here, explicitly, so a message exists whether or not that context's views were imported.
-_CONTEXT_WORDS = (ballot_words, implementation_words, evaluation_words, council_words)
+_CONTEXT_WORDS = (ballot_words, collection_words, implementation_words, evaluation_words,
+                  council_words, cycle_words)
 
 MESSAGES = {
     "forbidden": _l("You are not allowed to do this."),
@@ -24,8 +29,8 @@ MESSAGES = {
     "dates_out_of_order": _l("The stage dates must follow one another in order."),
     "not_admin": _l("Only an administrator can move a cycle to another stage."),
     "unknown_stage": _l("There is no such stage."),
-    "already_closed": _l("This cycle is closed; it cannot move any more."),
-    "not_forward": _l("A cycle only moves forward, never back."),
+    "already_closed": _l("This cycle is closed; there is no stage after it."),
+    "not_forward": _l("This is not the next stage; a move back needs its reason."),
     "skips_a_stage": _l("A cycle moves one stage at a time; no stage may be skipped."),
     "not_collecting": _l("This cycle is not collecting proposals now."),
     "invalid_choice": _l("Please choose one of the options offered."),
@@ -53,7 +58,7 @@ MESSAGES = {
     "not_submitted": _l("The shortlist has not been submitted yet."),
     "ballot_opened": _l("The ballot has opened; the shortlist can no longer change."),
     "assignee_not_official": _l("Only an official can evaluate proposals."),
-    "bad_cost": _l("Enter an amount in yuan greater than 0."),
+    "bad_cost": _l("Enter an amount greater than 0."),
     "not_in_cycle": _l("Proposal %(id)s is not in this cycle."),
     "proposal_not_available": _l("Proposal %(id)s is hidden, merged or declined."),
     "already_in_candidate": _l("Proposal %(id)s is already in a candidate project."),
@@ -132,16 +137,35 @@ def report(error: DomainError, form=None) -> None:
         flash(domain_message(error), "error")
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def shown(value):
+    """A day as the reader reads days (2026年12月6日 / Dec 6, 2026): a date, or the ISO text a
+    notice or an error keeps of one (its parameters are plain JSON values); else as it is."""
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        value = date.fromisoformat(value)
+    return format_date(value, "medium") if isinstance(value, date) else value
+
+
+# The parameters of these messages that are sums of money in yuan.
+MONEY_PARAMS = {"spend_decreased": ("last",), "spend_over_budget": ("budget",)}
+
+
 def domain_message(error: DomainError) -> str:
     template = MESSAGES.get(error.code)
     if template is None:
         return _("This could not be done (%(code)s).", code=error.code)
     if not error.params:
         return str(template)
-    # Days are shown in the reader's one date style (2026年12月6日 / Dec 6, 2026).
-    params = {key: format_date(value, "medium") if isinstance(value, date) else value
-              for key, value in error.params.items()}
-    return str(template) % params
+    # Days are shown in the reader's one date style (2026年12月6日 / Dec 6, 2026), sums of
+    # money as everywhere else (259.71 万元 / ¥2,597,142).
+    return str(template) % _shown_params(error.code, error.params)
+
+
+def _shown_params(code: str, params: dict) -> dict:
+    money = MONEY_PARAMS.get(code, ())
+    return {key: yuan(value) if key in money else shown(value) for key, value in params.items()}
 
 
 NOTIFICATIONS = {
@@ -160,7 +184,7 @@ def notification_text(notification, *, quote=None) -> str:
     (pages pass templating.bdi, so the words around them are escaped and kept apart)."""
     from app.templating import PROPOSAL_STATUS_LABELS
 
-    params = dict(notification.params or {})
+    params = {key: shown(value) for key, value in (notification.params or {}).items()}
     if "status" in params:
         params["status"] = str(PROPOSAL_STATUS_LABELS.get(params["status"], params["status"]))
     template = NOTIFICATIONS.get(notification.kind)
@@ -208,6 +232,6 @@ def import_error_text(error) -> str:
     if template is None:
         return error.code
     try:
-        return str(template) % dict(error.params or {})
+        return str(template) % _shown_params(error.code, error.params or {})
     except (KeyError, TypeError):
         return str(template)

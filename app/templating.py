@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date, datetime
 
+from babel.dates import format_date as babel_date
+from babel.dates import format_skeleton, format_time, get_datetime_format
 from flask import Flask, request, url_for
+from flask_babel import get_locale, lazy_pgettext, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from app.auth.forms import LogoutForm
 from app.ballots.forms import BASE_LABELS, MAJORITY_LABELS, METHOD_LABELS
@@ -15,10 +20,14 @@ from app.charts import figure_json
 from app.council import messages as council_words
 from app.db import get_session
 from app.evaluation import messages as evaluation_words
+from app.forms import form_problems
 from app.implementation import messages as implementation_words
+from app.implementation.support import today
 from app.messages import import_error_text, notification_text
+from app.money import yuan
 from app.shortlist.forms import DECLINE_GROUNDS
 from proposals.collection.services import unread_count
+from votes.people import Assembly, Membership
 
 STAGE_LABELS = {
     "collection": _l("Proposal collection"),
@@ -64,6 +73,7 @@ PROPOSAL_STATUS_LABELS = {
     "merged": _l("Merged"),
     "declined": _l("Declined"),
     "adopted": _l("Adopted"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 
@@ -116,16 +126,64 @@ MARK_LABELS = {
 }
 
 
-def yuan(amount: int | None) -> str:
-    """An amount as officials write it: whole 万元 where it divides, else yuan with commas."""
-    if amount is None:
-        return "—"
-    if amount % 10_000 == 0:
-        return f"{amount // 10_000:,} 万元"
-    wan, rest = divmod(amount, 10_000)
-    if amount >= 10_000:
-        return f"{wan:,}.{rest:04d}".rstrip("0").rstrip(".") + " 万元"
-    return f"{amount:,} 元"
+# A council's ballot counts its members, not delegates: the words for its base.
+MEMBER_BASE_LABELS = {
+    "entitled": _l("All members on the roster"),
+    "present": _l("Members present"),
+}
+# A council votes on a motion and residents elect people: not "each candidate project".
+VOTER_METHOD_LABELS = {
+    "members": {"YNA": _l("Yes, no or abstain on the motion"),
+                "YN": _l("Yes or no on the motion")},
+    "residents": {"Y": lazy_pgettext("a person standing",
+                                     "Approval: tick the candidates you support")},
+}
+
+
+def ballot_voters(ballot) -> str:
+    """Who votes in a ballot, for its wording: "delegates" of a congress, "members" of a
+    council (a motion) or "residents" (a council election, by the community's residents)."""
+    if ballot.subject_type == "election":
+        return "residents"
+    return "members" if ballot.assembly.kind == "council" else "delegates"
+
+
+def dateformat(value, format: str = "medium") -> str:  # noqa: A002 (the filter's own word)
+    """A day in the one style of the page's language: 2026年12月1日, Dec 1, 2026.
+
+    Every format gives that style ("short" no longer means 2026/12/1); "full" adds the
+    weekday (2026年12月1日周二, Tue, Dec 1, 2026).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    locale = get_locale()
+    if format == "full":
+        return format_skeleton("yMMMEd", value, locale=locale)
+    return babel_date(value, "medium", locale=locale)
+
+
+def datetimeformat(value, format: str = "short") -> str:  # noqa: A002, ARG001
+    """A moment as the day in the one date style and the minute: 2026年12月1日 09:05,
+    Dec 1, 2026, 9:05 AM, in the site's time zone."""
+    if value is None:
+        return ""
+    moment = to_user_timezone(value) if isinstance(value, datetime) else value
+    locale = get_locale()
+    day = babel_date(moment if isinstance(moment, date) else moment.date(), "medium",
+                     locale=locale)
+    return get_datetime_format("medium", locale=locale).replace(
+        "{1}", day).replace("{0}", format_time(moment, "short", locale=locale))
+
+
+def seat_kinds(user) -> set[str]:
+    """The kinds of assembly (congress, council) a delegate sits in today: which desks to show."""
+    day = today()
+    return set(get_session().scalars(
+        select(Assembly.kind).join(Membership, Membership.assembly_id == Assembly.id).where(
+            Membership.user_id == user.id, Membership.joined_on <= day,
+            Membership.left_on.is_(None) | (Membership.left_on >= day)).distinct()))
 
 
 def cycle_ballots(cycle_id: int) -> list:
@@ -139,6 +197,16 @@ def colon() -> str:
     from flask import g
 
     return "：" if getattr(g, "locale", "zh_Hans").startswith("zh") else ": "
+
+
+def paren(text) -> Markup:
+    """An aside in brackets in the page's language: "（编号 157）" right after the Chinese it
+    explains, " (No. 157)" with its space in English. Text is escaped unless already Markup."""
+    from flask import g
+
+    if getattr(g, "locale", "zh_Hans").startswith("zh"):
+        return Markup("（%s）") % text
+    return Markup(" (%s)") % text
 
 
 def page_url(number: int) -> str:
@@ -190,14 +258,35 @@ def notification_html(notification) -> Markup:
     return Markup.escape(notification_text(notification, quote=bdi))
 
 
+def notification_url(notification) -> str | None:
+    """The page of the item a notice is about: the council topic or the project it names,
+    else the comment or the proposal; None for a notice about nothing in particular."""
+    params = notification.params or {}
+    if params.get("topic") is not None:
+        return url_for("public.council_topic", topic_id=params["topic"])
+    if params.get("project") is not None:
+        return url_for("public.project", project_id=params["project"])
+    if notification.proposal_id is None:
+        return None
+    url = url_for("public.proposal", proposal_id=notification.proposal_id)
+    if params.get("comment") is not None:
+        url += f"#comment-{params['comment']}"
+    return url
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["cycle_ballots"] = cycle_ballots
     app.jinja_env.globals["colon"] = colon
+    app.jinja_env.globals["paren"] = paren
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.globals["form_problems"] = form_problems
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.filters["plain_text"] = plain_text
+    app.jinja_env.filters["dateformat"] = dateformat
+    app.jinja_env.filters["datetimeformat"] = datetimeformat
+    app.jinja_env.globals["ballot_voters"] = ballot_voters
 
     # Globals, not context, so imported macros see them too.
     app.jinja_env.globals.update(
@@ -210,6 +299,7 @@ def init_app(app: Flask) -> None:
         moderation_action_labels=MODERATION_ACTION_LABELS,
         notification_text=notification_text,
         notification_html=notification_html,
+        notification_url=notification_url,
         import_error_text=import_error_text,
         figure_json=figure_json,
         budget_warning_labels=BUDGET_WARNING_LABELS,
@@ -221,6 +311,8 @@ def init_app(app: Flask) -> None:
         mark_labels=MARK_LABELS,
         method_labels=METHOD_LABELS,
         base_labels=BASE_LABELS,
+        member_base_labels=MEMBER_BASE_LABELS,
+        voter_method_labels=VOTER_METHOD_LABELS,
         majority_labels=MAJORITY_LABELS,
     )
     for words in (implementation_words, evaluation_words, council_words):
@@ -233,4 +325,6 @@ def init_app(app: Flask) -> None:
             "unread": unread_count(get_session(), current_user.id)
             if current_user.is_authenticated else 0,
             "here": request.full_path.rstrip("?") if request else "/",
+            "seat_kinds": seat_kinds(current_user)
+            if current_user.is_authenticated and current_user.has_role("delegate") else set(),
         }

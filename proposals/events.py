@@ -13,8 +13,13 @@ from blinker import Namespace
 signals = Namespace()
 
 cycle_stage_changed = signals.signal("cycle-stage-changed", doc=(
-    "Sent by cycles (advance_cycle) when a cycle moves: sender=the Cycle, session=, actor=, "
-    "from_stage=, to_stage= (stage codes)."))
+    "Sent by cycles (advance_cycle, move_cycle_back) when a cycle moves on or back: "
+    "sender=the Cycle, session=, actor=, from_stage=, to_stage= (stage codes)."))
+
+cycle_work_asked = signals.signal("cycle-work-asked", doc=(
+    "Sent by cycles (stage_work) before a cycle moves on or back, to learn how far its work "
+    "has got: sender=the Cycle, session=. Each receiver returns a dict of the counts it "
+    "knows, named as the fields of proposals.cycles.stages.StageWork; it changes nothing."))
 
 project_completed = signals.signal("project-completed", doc=(
     "Sent by implementation when a project becomes completed (completed_on set): "

@@ -8,13 +8,19 @@ react to each other (the first evaluation round opening by itself, say).
 from __future__ import annotations
 
 from proposals import events
+from proposals.collection import cycle_work as collection_work
+from proposals.evaluation import cycle_work as evaluation_work
 from proposals.evaluation import rounds
+from proposals.implementation import cycle_work as implementation_work
 
 # (signal, receiver): who listens to what. Receivers are module-level functions, connected
 # strongly, so they stay connected for the life of the process.
 HANDLERS = (
     (events.cycle_stage_changed, rounds.on_cycle_stage_changed),
     (events.project_completed, rounds.on_project_completed),
+    (events.cycle_work_asked, collection_work.on_cycle_work_asked),
+    (events.cycle_work_asked, implementation_work.on_cycle_work_asked),
+    (events.cycle_work_asked, evaluation_work.on_cycle_work_asked),
 )
 
 

@@ -1,7 +1,7 @@
 """Administration forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_babel import lazy_pgettext
 from wtforms import (
     DateField,
     HiddenField,
@@ -10,12 +10,14 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
     widgets,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import choices
+from app.forms import FlaskForm, choices
 from app.templating import ASSEMBLY_KIND_LABELS, ROLE_LABELS
+from proposals.cycles.stages import REASON_MAX
 
 
 class RolesForm(FlaskForm):
@@ -33,7 +35,8 @@ class RolesForm(FlaskForm):
 
 class AssemblyForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices(ASSEMBLY_KIND_LABELS))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("assembly", "Name"),
+                       validators=[DataRequired(), Length(max=120)])
     area = StringField(
         _l("Area it serves"), description=_l("e.g. 东城区 or 和平社区"),
         validators=[DataRequired(), Length(max=120)],
@@ -78,6 +81,17 @@ class CycleForm(FlaskForm):
 class AdvanceForm(FlaskForm):
     target = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Move to the next stage"))
+
+
+class MoveBackForm(FlaskForm):
+    """A move back: its reason is kept with the move and shown in the cycle's history."""
+
+    target = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why it moves back"),
+        description=_l("Shown to everyone in the cycle's stage history."),
+        validators=[DataRequired(), Length(max=REASON_MAX)], render_kw={"rows": 3},
+    )
 
 
 class AuditFilterForm(FlaskForm):

@@ -25,6 +25,7 @@ from app.admin.forms import (
     AuditFilterForm,
     CycleForm,
     MemberForm,
+    MoveBackForm,
     RolesForm,
 )
 from app.auth.access import allow
@@ -34,9 +35,12 @@ from app.messages import domain_message
 from app.opendata.downloads import csv_lines
 from app.pagination import paginate
 from proposals.cycles.models import Cycle
-from proposals.cycles.services import advance_cycle, create_cycle
-from proposals.cycles.stages import Stage, next_stage
+from proposals.cycles.services import advance_cycle, create_cycle, move_cycle_back
+from proposals.cycles.services import back_refusals as cycle_back_refusals
+from proposals.cycles.services import work_left as cycle_work_left
+from proposals.cycles.stages import Stage, next_stage, previous_stage
 from votes.audit import AuditEntry, entries
+from votes.base import DomainError
 from votes.people import Assembly, Membership, Role, User, add_member, find_user
 
 
@@ -162,10 +166,75 @@ def cycles():
         c.id: AdvanceForm(target=next_stage(Stage(c.stage)).value, prefix=f"c{c.id}")
         for c in rows if next_stage(Stage(c.stage))
     }
+    left = {c.id: _work_left(db, c) for c in rows if c.id in advance_forms}
     return render_template(
-        "admin/cycles.html", cycles=rows, form=form, advance_forms=advance_forms,
+        "admin/cycles.html", cycles=rows, form=form, advance_forms=advance_forms, left=left,
         next_stage=lambda c: next_stage(Stage(c.stage)),
     )
+
+
+# Where the work a refusal names is done, for the admin to follow (or pass on to officials).
+def _work_link(cycle: Cycle, code: str) -> tuple[str, str] | None:
+    links = {
+        "no_proposals_yet": (url_for("public.cycle", cycle_id=cycle.id),
+                             _("The cycle's page: propose, enter or import proposals")),
+        "shortlist_not_submitted": (url_for("officials.shortlist_desk", cycle_id=cycle.id),
+                                    _("Shortlist desk: submit the shortlist")),
+        "shortlist_already_submitted": (url_for("officials.shortlist_desk", cycle_id=cycle.id),
+                                        _("Shortlist desk")),
+        "no_published_ballot": (url_for("officials.new_ballot", cycle_id=cycle.id),
+                                _("Ballot desk")),
+        "ballots_unfinished": (url_for("officials.new_ballot", cycle_id=cycle.id),
+                               _("Ballot desk")),
+        "tie_unsettled": (url_for("officials.new_ballot", cycle_id=cycle.id), _("Ballot desk")),
+        "ballot_already_opened": (url_for("public.cycle", cycle_id=cycle.id),
+                                  _("The cycle's ballots")),
+        "projects_not_started": (url_for("officials.projects_desk"),
+                                 _("Projects desk: adopted projects awaiting a plan")),
+        "projects_already_started": (url_for("public.projects", cycle=cycle.id),
+                                     _("The cycle's projects")),
+        "rounds_still_open": (url_for("officials.evaluation_desk", cycle=cycle.id),
+                              _("Evaluation desk")),
+        "rounds_already_opened": (url_for("officials.evaluation_desk", cycle=cycle.id),
+                                  _("Evaluation desk")),
+    }
+    return links.get(code)
+
+
+def _explained(cycle: Cycle, missing) -> list[dict]:
+    """Each thing in the way: its sentence, and a link to where it is dealt with."""
+    rows = []
+    for item in missing:
+        link = _work_link(cycle, item.code)
+        rows.append({"text": domain_message(DomainError(item.code, **item.params)),
+                     "href": link[0] if link else None, "label": link[1] if link else None})
+    return rows
+
+
+def _work_left(db, cycle: Cycle) -> list[dict]:
+    return _explained(cycle, cycle_work_left(db, cycle))
+
+
+def _cycle_page(cycle: Cycle, back_form: MoveBackForm | None = None, status: int = 200):
+    db = get_session()
+    before = previous_stage(Stage(cycle.stage))
+    after = next_stage(Stage(cycle.stage))
+    if back_form is None and before is not None:
+        back_form = MoveBackForm(target=before.value, prefix="back")
+    return render_template(
+        "admin/cycle.html", cycle=cycle, before=before, after=after,
+        advance_form=AdvanceForm(target=after.value, prefix=f"c{cycle.id}") if after else None,
+        left=_work_left(db, cycle) if after else [],
+        back_form=back_form if before else None,
+        back_refused=_explained(cycle, cycle_back_refusals(db, cycle)) if before else [],
+    ), status
+
+
+@bp.route("/cycles/<int:cycle_id>")
+@allow("admin")
+def cycle(cycle_id: int):
+    """One cycle's stages: what is left before it moves on, moving it back, its history."""
+    return _cycle_page(get_session().get(Cycle, cycle_id) or abort(404))
 
 
 @bp.route("/cycles/<int:cycle_id>/advance", methods=["POST"])
@@ -187,7 +256,29 @@ def advance(cycle_id: int):
               stage=STAGE_LABELS[transition.to_stage]),
             "success",
         )
-    return redirect(url_for("admin.cycles"))
+        return redirect(url_for("admin.cycles"))
+    # Refused: the cycle's own page lists everything still to do, each with its link.
+    return redirect(url_for("admin.cycle", cycle_id=cycle_id))
+
+
+@bp.route("/cycles/<int:cycle_id>/back", methods=["POST"])
+@allow("admin")
+def move_back(cycle_id: int):
+    db = get_session()
+    found = db.get(Cycle, cycle_id) or abort(404)
+    form = MoveBackForm(prefix="back")
+    if not form.validate_on_submit():
+        return _cycle_page(found, form, 422)
+    with writing(form) as work:
+        transition = move_cycle_back(db, found, current_user, form.target.data,
+                                     form.reason.data)
+    if not work.ok:
+        return _cycle_page(found, form, 422)
+    from app.templating import STAGE_LABELS
+
+    flash(_("%(cycle)s moved back to: %(stage)s.", cycle=found.title,
+            stage=STAGE_LABELS[transition.to_stage]), "success")
+    return redirect(url_for("admin.cycle", cycle_id=cycle_id))
 
 
 AUDIT_FIELDS = ("id", "at_utc", "actor", "actor_roles", "action", "method", "path",

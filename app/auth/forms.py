@@ -1,7 +1,6 @@
 """Account forms: every label and message is translatable, limits are stated to the user."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import (
     DataRequired,
@@ -12,6 +11,8 @@ from wtforms.validators import (
     ValidationError,
 )
 from wtforms.validators import Email as EmailValidator
+
+from app.forms import FlaskForm
 
 PASSWORD_MIN = 10
 

@@ -1,7 +1,6 @@
 """Forms of the ballot: its rules, attendance, a delegate's choices, paper totals, ties."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -12,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import choices
+from app.forms import FlaskForm, WanYuanField, choices
 from proposals.shortlist.services import COST_MAX
 
 METHOD_LABELS = {
@@ -46,10 +45,11 @@ class BallotRulesForm(FlaskForm):
     quorum = SelectField(_l("Quorum: ballots cast must reach"), choices=choices(QUORUM_LABELS))
     seats = IntegerField(_l("Projects to adopt"),
                          validators=[DataRequired(), NumberRange(min=1, max=1000)])
-    budget_cap = IntegerField(
-        _l("Budget cap (yuan, optional)"),
-        description=_l("A passing candidate that no longer fits is skipped for the next one."),
-        validators=[Optional(), NumberRange(min=1, max=COST_MAX)],
+    budget_cap = WanYuanField(
+        _l("Budget cap (万元, optional)"),
+        description=_l("In 万元. A passing candidate that no longer fits is skipped for the "
+                       "next one."),
+        validators=[Optional()], minimum=1, maximum=COST_MAX,
     )
     max_selections = IntegerField(
         _l("Approval: most candidates one may tick (optional)"),

@@ -1,7 +1,6 @@
 """Forms for proposals and their discussion; limits are those of the domain, stated to users."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import choices
+from app.forms import FlaskForm, choices
 from app.numbers import ID_MAX
 from app.templating import CATEGORY_LABELS, CHANNEL_LABELS
 from app.uploads import PHOTO_HELP
@@ -27,6 +26,7 @@ from proposals.collection.services import (
     NAME_MAX,
     PLACE_MAX,
     TITLE_MAX,
+    WITHDRAW_REASON_MAX,
 )
 
 
@@ -41,7 +41,8 @@ class ProposalForm(FlaskForm):
                        n=DESCRIPTION_MAX),
         validators=[DataRequired(), Length(max=DESCRIPTION_MAX)],
     )
-    category = SelectField(_l("Category"), choices=choices(CATEGORY_LABELS))
+    category = SelectField(_l("Category"), choices=choices(CATEGORY_LABELS, blank=True),
+                           validators=[DataRequired()])
     district = StringField(_l("District"), validators=[DataRequired(), Length(max=PLACE_MAX)])
     street = StringField(_l("Street"), validators=[DataRequired(), Length(max=PLACE_MAX)])
     community = StringField(_l("Community"), validators=[DataRequired(), Length(max=PLACE_MAX)])
@@ -63,7 +64,9 @@ class ProposalForm(FlaskForm):
 class OnBehalfForm(ProposalForm):
     channel = SelectField(
         _l("Channel"),
-        choices=choices((k, v) for k, v in CHANNEL_LABELS.items() if k != "online"),
+        choices=choices(((k, v) for k, v in CHANNEL_LABELS.items() if k != "online"),
+                        blank=True),
+        validators=[DataRequired()],
     )
     proposer_name = StringField(
         _l("Resident spoken for"), description=_l("The name of the resident who raised it."),
@@ -131,3 +134,21 @@ class MergeForm(FlaskForm):
                              validators=[DataRequired(), NumberRange(max=ID_MAX)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=REASON_MAX)])
     submit = SubmitField(_l("Merge"))
+
+
+class ProposalEditForm(ProposalForm):
+    """The author's own changes: the words and the place; photos and naming stay as sent."""
+
+    photos = None
+    proposer_named = None
+    submit = SubmitField(_l("Save changes"))
+
+
+class WithdrawProposalForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why are you withdrawing it? (optional)"),
+        description=_l("Shown with the proposal. Up to %(n)d characters.",
+                       n=WITHDRAW_REASON_MAX),
+        validators=[Optional(), Length(max=WITHDRAW_REASON_MAX)],
+    )
+    submit = SubmitField(_l("Withdraw my proposal"))

@@ -109,6 +109,11 @@ def proposal(proposal_id: int):
         cosigned=me is not None and collection.has_cosigned(db, me, proposal_id),
         following=me is not None and collection.is_following(db, me, proposal_id),
         collecting=found.cycle.stage == Stage.COLLECTION,
+        may_edit=me is not None and collection.may_change(current_user, found, editing=True),
+        may_withdraw=me is not None and collection.may_change(current_user, found),
+        # Earlier texts: for the author and officials; the public sees only "edited on".
+        versions=found.versions if me is not None and (
+            me == found.proposer_id or current_user.has_role(Role.OFFICIAL)) else [],
         comment_form=CommentForm(), report_form=ReportForm(), action_form=ActionForm(),
         candidate=(candidate := source.candidate
                    if (source := db.get(CandidateSource, proposal_id)) else None),

@@ -1,18 +1,27 @@
-"""Residents and proposals: propose in a collecting cycle, co-sign and withdraw a co-sign."""
+"""Residents and proposals: propose in a collecting cycle, co-sign and withdraw a co-sign,
+edit or withdraw one's own proposal while collection is open."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import allow
-from app.collection.forms import ActionForm, ProposalForm
+from app.collection.forms import (
+    ActionForm,
+    ProposalEditForm,
+    ProposalForm,
+    WithdrawProposalForm,
+)
 from app.collection.proposing import draft_from, save_proposal
 from app.db import get_session, writing
+from app.messages import domain_message
 from app.residents import bp
 from proposals.collection import services as collection
 from proposals.collection.models import Proposal
+from proposals.collection.services import ProposalDraft
 from proposals.cycles.models import Cycle
 from proposals.cycles.stages import Stage
+from votes.base import DomainError
 
 
 @bp.route("/cycles/<int:cycle_id>/propose", methods=["GET", "POST"])
@@ -49,3 +58,55 @@ def cosign(proposal_id: int):
             else:
                 collection.cosign(db, current_user, found)
     return redirect(url_for("public.proposal", proposal_id=proposal_id))
+
+
+def _refused_change(found: Proposal, *, editing: bool):
+    """Why the author cannot change the proposal now, flashed on its page; None if they may.
+
+    Another resident is sent back the same way (not a 403: the page exists for residents)."""
+    try:
+        collection.check_change(current_user, found, editing=editing)
+    except DomainError as error:
+        flash(domain_message(error), "error")
+        return redirect(url_for("public.proposal", proposal_id=found.id))
+    return None
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@allow("resident")
+def edit_proposal(proposal_id: int):
+    db = get_session()
+    found = db.get(Proposal, proposal_id) or abort(404)
+    refused = _refused_change(found, editing=True)
+    if refused is not None:
+        return refused
+    form = ProposalEditForm(obj=found)
+    if form.validate_on_submit():
+        draft = ProposalDraft(
+            title=form.title.data, description=form.description.data,
+            category=form.category.data, district=form.district.data,
+            street=form.street.data, community=form.community.data,
+            beneficiaries=form.beneficiaries.data)
+        with writing(form, success=_("Your proposal is updated; the earlier text is kept.")
+                     ) as work:
+            collection.edit_proposal(db, current_user, found, draft)
+        if work.ok:
+            return redirect(url_for("public.proposal", proposal_id=found.id))
+    return render_template("residents/edit_proposal.html", form=form, proposal=found)
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
+@allow("resident")
+def withdraw_proposal(proposal_id: int):
+    db = get_session()
+    found = db.get(Proposal, proposal_id) or abort(404)
+    refused = _refused_change(found, editing=False)
+    if refused is not None:
+        return refused
+    form = WithdrawProposalForm()
+    if form.validate_on_submit():
+        with writing(form, success=_("Your proposal is withdrawn.")) as work:
+            collection.withdraw_proposal(db, current_user, found, form.reason.data)
+        if work.ok:
+            return redirect(url_for("public.proposal", proposal_id=found.id))
+    return render_template("residents/withdraw_proposal.html", form=form, proposal=found)

@@ -30,7 +30,7 @@ from proposals.council.models import ActionItem, AgendaItem, Attendance, Meeting
 from proposals.council.rules import SCHEDULABLE, TopicState
 from proposals.council.topics import topics_of
 from votes import casting
-from votes.ballots import Ballot
+from votes.ballots import Ballot, BallotRosterEntry, BallotStatus, VoterRecord
 from votes.people import User, roster
 
 
@@ -54,10 +54,19 @@ def council_desk():
     db = get_session()
     day = today()
     seats = []
+    # The open ballots this member may vote in (a council's own vote on its cycle, a motion).
+    mine = db.scalars(
+        select(Ballot).join(BallotRosterEntry, BallotRosterEntry.ballot_id == Ballot.id)
+        .where(BallotRosterEntry.user_id == current_user.id,
+               Ballot.status == BallotStatus.OPEN).order_by(Ballot.id)).all()
+    voted = set(db.scalars(select(VoterRecord.ballot_id).where(
+        VoterRecord.user_id == current_user.id,
+        VoterRecord.ballot_id.in_([b.id for b in mine]))))
     for council in councils.councils_of(db, current_user, day):
         term = councils.current_term(db, council, day)
         chair = councils.convenor(db, term.assembly_id, day)
         seats.append({
+            "ballots": [b for b in mine if b.assembly_id == term.assembly_id],
             "council": council, "convenor": chair,
             "is_convenor": chair is not None and chair.id == current_user.id,
             "waiting": topics_of(db, council, states=SCHEDULABLE),
@@ -66,7 +75,7 @@ def council_desk():
             "meetings": [m for m in meetings.meetings_of(db, council) if not m.approved],
         })
     tasks = loop.actions_for(db, current_user)
-    return render_template("council/desk.html", seats=seats, tasks=tasks,
+    return render_template("council/desk.html", seats=seats, tasks=tasks, voted=voted,
                            lights={t.id: loop.light(t, day) for t in tasks})
 
 

@@ -1,7 +1,7 @@
 """Forms of the resident council: elections, topics, meetings, motions, minutes, tasks, ratings."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.council.messages import RATING_LABELS
-from app.forms import choices
+from app.forms import FlaskForm, choices
 
 QUORUM_LABELS = {
     "1/2": _l("More than half"),
@@ -42,7 +42,8 @@ class CouncilForm(FlaskForm):
     community = StringField(_l("Community"), description=_l("As residents give it when they "
                                                            "register, e.g. 和平社区."),
                             validators=[DataRequired(), Length(max=40)])
-    size = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=3, max=99)])
+    size = IntegerField(lazy_pgettext("council size", "Seats"),
+                        validators=[DataRequired(), NumberRange(min=3, max=99)])
     quorum = SelectField(_l("A meeting is quorate with"), choices=choices(QUORUM_LABELS))
     submit = SubmitField(_l("Register the council"))
 
@@ -52,8 +53,8 @@ class ElectionForm(FlaskForm):
     term_start = DateField(_l("Term begins"), validators=[DataRequired()])
     term_end = DateField(_l("Term ends"), validators=[DataRequired()])
     candidates = TextAreaField(
-        _l("Candidates"), description=_l("Usernames of residents registered in the community, "
-                                         "one per line."),
+        lazy_pgettext("a person standing", "Candidates"),
+        description=_l("Usernames of residents registered in the community, one per line."),
         validators=[DataRequired(), Length(max=4000)])
     quorum = SelectField(_l("Quorum: ballots cast must reach"),
                          choices=choices(ELECTION_QUORUM_LABELS))
@@ -70,7 +71,7 @@ class TopicForm(FlaskForm):
                         validators=[DataRequired(), Length(max=80)])
     description = TextAreaField(_l("What is the matter?"),
                                 validators=[DataRequired(), Length(max=2000)])
-    category = SelectField(_l("Category"))
+    category = SelectField(_l("Category"), validators=[DataRequired()])
     cycle_id = SelectField(_l("For a council cycle (optional)"), coerce=int)
     submit = SubmitField(_l("Raise the topic"))
 

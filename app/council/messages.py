@@ -1,6 +1,7 @@
 """Words of the resident council: error messages, notices and the labels of its states."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 MESSAGES = {
     "not_a_council": _l("This assembly is not a resident council."),
@@ -66,7 +67,7 @@ TOPIC_STATE_LABELS = {
     "in_progress": _l("In hand (办理)"),
     "reported": _l("Reported back (反馈)"),
     "rated": _l("Rated (评价)"),
-    "closed": _l("Closed"),
+    "closed": lazy_pgettext("council topic", "Closed"),
     "reopened": _l("Reopened (改进)"),
 }
 TOPIC_EVENT_LABELS = {
@@ -77,7 +78,7 @@ TOPIC_EVENT_LABELS = {
     "start": _l("Work began"),
     "report": _l("Reported back"),
     "rate": _l("Rated"),
-    "close": _l("Closed"),
+    "close": lazy_pgettext("council topic", "Closed"),
     "reopen": _l("Reopened"),
 }
 LOOP_STEP_LABELS = {

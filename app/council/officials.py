@@ -28,7 +28,8 @@ def councils_desk():
     taken = {c.name for c in registered}
     form = CouncilForm()
     form.assembly_id.choices = [
-        (a.id, f"{a.name} ({a.term_start.year}–{a.term_end.year})")
+        (a.id, _("%(name)s (%(start)d–%(end)d)", name=a.name, start=a.term_start.year,
+                 end=a.term_end.year))
         for a in db.scalars(select(Assembly).where(Assembly.kind == AssemblyKind.COUNCIL.value)
                             .order_by(Assembly.name)) if a.name not in taken]
     if form.validate_on_submit():
@@ -59,7 +60,7 @@ def council_election_new(council_id: int):
         people = [find_user(db, n) for n in names]
         unknown = [n for n, p in zip(names, people, strict=True) if p is None]
         if unknown:
-            form.candidates.errors = [_("No such account: %(names)s", names=", ".join(unknown))]
+            form.candidates.errors = [_("No such account: %(names)s", names=_(", ").join(unknown))]
         else:
             num, den = fraction(form.quorum.data)
             with writing(begin=True, success=_("The election is drafted. Check the candidates, "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,7 +18,7 @@ from app.council.support import load_council
 from app.db import get_session
 from app.implementation.support import today
 from app.public import bp
-from app.templating import CATEGORY_LABELS
+from app.templating import CATEGORY_LABELS, dateformat
 from proposals.council import services as councils
 from proposals.council.ledger import (
     category_counts,
@@ -79,15 +82,17 @@ def council(council_id: int):
             Ballot.id.in_([t.election_ballot_id for t in elections])))})
 
 
-def ledger_table(rows) -> tuple[list[str], list[list]]:
+def ledger_table(rows, day=date.isoformat) -> tuple[list[str], list[list]]:
+    """The ledger's header and rows; days as `day` writes them (ISO in the downloads)."""
     headers = [_("No."), _("Topic"), _("Category"), _("Raised by"), _("Raised on"), _("State"),
-               _("Owner"), _("Deadline"), _("Overdue"), _("Result"), _("Rating"),
-               _("Closed on"), _("Days to close"), _("Times reopened")]
+               _("Owner"), _("Deadline"), _("Overdue"), pgettext("of a council topic", "Result"),
+               _("Rating"), _("Closed on"), _("Days to close"), _("Times reopened")]
     table = [[r.id, r.title, str(CATEGORY_LABELS.get(r.category, r.category)), r.raised_by,
-              r.raised_on.isoformat(), str(TOPIC_STATE_LABELS[r.state]), r.owner,
-              r.deadline.isoformat() if r.deadline else "", _("Yes") if r.overdue else "",
+              day(r.raised_on), str(TOPIC_STATE_LABELS[r.state]), r.owner,
+              day(r.deadline) if r.deadline else "",
+              pgettext("it is overdue", "Yes") if r.overdue else "",
               r.result, str(RATING_LABELS[r.rating]) if r.rating else "",
-              r.resolved_on.isoformat() if r.resolved_on else "", r.days, r.reopened]
+              day(r.resolved_on) if r.resolved_on else "", r.days, r.reopened]
              for r in rows]
     return headers, table
 
@@ -98,7 +103,7 @@ def council_ledger(council_id: int):
     db = get_session()
     found = load_council(council_id)
     rows = ledger(db, found, today())
-    headers, table = ledger_table(rows)
+    headers, table = ledger_table(rows, day=dateformat)
     return render_template("council/ledger.html", council=found, rows=rows, headers=headers,
                            table=table)
 

@@ -42,7 +42,7 @@ def council_raise(council_id: int):
     db = get_session()
     council = load_council(council_id)
     form = TopicForm()
-    form.category.choices = choices(CATEGORY_LABELS)
+    form.category.choices = choices(CATEGORY_LABELS, blank=True)
     form.cycle_id.choices = [(0, _("Any time"))] + [
         (c.id, c.title) for c in (db.get(Cycle, i) for i in council_cycle_ids(db, council))]
     if form.validate_on_submit():

@@ -38,8 +38,8 @@ def seed_evaluation(session: Session, today: date) -> int:
     """Rate every completed project of cycles under evaluation or closed; idempotent: a
     project that has ratings is left alone. Returns how many projects were rated.
 
-    official1 (区发改委) opens and closes the rounds: no project's unit or lead official,
-    since the responsible unit never judges its own project."""
+    official1 (区发改委) opens and closes the rounds: the unit or lead official of no project
+    rated here, since the responsible unit never judges its own project."""
     office = find_user(session, "official1")
     if office is None:
         return 0

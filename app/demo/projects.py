@@ -30,6 +30,8 @@ DEMO_TODAY = date(2026, 11, 26)
 STAGES = (Stage.IMPLEMENTATION.value, Stage.EVALUATION.value, Stage.CLOSED.value)
 STEPS = (("完成方案设计和施工招标", 1), ("进场施工", 2), ("主体工程完工", 3),
          ("竣工验收并投入使用", 1))
+# The project of the cycle in implementation that official1 leads: the first on schedule.
+TOUR_PROJECT = 2
 NOTES = ("按计划推进，现场安全文明施工。", "已与居民代表沟通施工时间，减少扰民。",
          "资金按进度拨付，监理单位全程跟踪。", "部分材料进场延迟，已调整工序追赶进度。")
 
@@ -66,8 +68,14 @@ def _officials(session: Session) -> dict[str, User]:
     return found
 
 
-def _lead(officials: dict[str, User], candidate: Candidate) -> User | None:
-    """The street office for a street's project, the construction bureau otherwise."""
+def _lead(officials: dict[str, User], cycle: Cycle, candidate: Candidate,
+          index: int) -> User | None:
+    """The street office for a street's project, the construction bureau otherwise; and
+    official1 (区发改委), the README tour's official, leads one project under way, so the
+    tour can report progress. It is one of the cycle in implementation, which no demo round
+    rates: the one who opens and closes rounds never judges a project of its own."""
+    if cycle.stage == Stage.IMPLEMENTATION.value and index == TOUR_PROJECT:
+        return officials.get("official1")
     if candidate.location.startswith("长江街道"):
         return officials.get("official4")
     if candidate.location.startswith("黄河街道"):
@@ -90,7 +98,8 @@ def _fate(cycle: Cycle, index: int) -> str:
 def _project(session: Session, cycle: Cycle, candidate: Candidate, index: int,
              officials: dict[str, User], today: date) -> None:
     rng = random.Random(f"project/{cycle.title}/{candidate.title}")
-    lead = _lead(officials, candidate) or session.get(User, candidate.created_by_id)
+    lead = _lead(officials, cycle, candidate, index) or session.get(User,
+                                                                    candidate.created_by_id)
     start = cycle.implementation_starts
     fate = _fate(cycle, index)
     late_plan = 0 if fate == "stalled" else rng.choice((0, 0, 20, 45))

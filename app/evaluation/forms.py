@@ -1,12 +1,11 @@
 """Forms of evaluation: a rating, a rectification report and a cycle's satisfaction bar."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.evaluation.messages import LEVEL_LABELS
-from app.forms import choices
+from app.forms import FlaskForm, choices
 from proposals.evaluation.models import COMMENT_MAX, REPORT_MAX
 
 

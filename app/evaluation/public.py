@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app import charts
 from app.auth.access import PUBLIC, allow
@@ -15,6 +16,7 @@ from app.opendata.downloads import FORMATS, download
 from app.public import bp
 from app.templating import CATEGORY_LABELS
 from proposals.cycles.models import Cycle
+from proposals.evaluation import rating
 from proposals.evaluation import rounds as evaluation
 from proposals.evaluation.satisfaction import RaterKind
 from proposals.opendata import datasets as opendata
@@ -94,6 +96,10 @@ def project_evaluation(project_id: int):
     project = load_project(project_id)
     rounds = [(r, evaluation.counts(db, project_id, r.round_no))
               for r in evaluation.rounds_of(db, project_id)]
+    latest = rounds[-1][0] if rounds else None
+    mine = (rating.my_rating(db, current_user.id, project_id, latest.round_no)
+            if current_user.is_authenticated and latest and latest.is_open else None)
     return render_template(
         "evaluation/project.html", project=project, rounds=rounds, kinds=list(RaterKind),
-        reports=evaluation.reports_of(db, project_id), log=evaluation.log_of(db, project_id))
+        mine=mine, reports=evaluation.reports_of(db, project_id),
+        log=evaluation.log_of(db, project_id))

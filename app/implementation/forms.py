@@ -1,7 +1,6 @@
 """Forms of implementation: projects, milestones, reports, inspections, answers, 督办, CSV."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import choices
+from app.forms import FlaskForm, WanYuanField, choices, money_required
 from app.implementation.messages import GROUNDS_LABELS, PROGRESS_MODE_LABELS
 from app.uploads import PHOTO_HELP
 from proposals.implementation.services import (
@@ -41,9 +40,11 @@ class ProjectForm(FlaskForm):
     lead_official_id = SelectField(_l("Lead official"), coerce=int)
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     target_date = DateField(_l("Target date"), validators=[DataRequired()])
-    budget = IntegerField(
-        _l("Budget (yuan)"), description=_l("The candidate's estimated cost unless you change it."),
-        validators=[DataRequired(), NumberRange(min=1, max=COST_MAX)])
+    budget = WanYuanField(
+        _l("Budget (万元)"),
+        description=_l("In 万元 (ten thousand yuan); the candidate's estimated cost unless you "
+                       "change it."),
+        validators=[money_required], minimum=1, maximum=COST_MAX)
     report_interval_days = IntegerField(
         _l("A report at least every (days)"),
         description=_l("Without a report in this time the project shows as overdue."),
@@ -72,10 +73,11 @@ class ReportForm(FlaskForm):
     reported_on = DateField(_l("Date of the report"), validators=[DataRequired()])
     body = TextAreaField(_l("What was done"), description=_l("Shown publicly."),
                          validators=[DataRequired(), Length(max=BODY_MAX)])
-    spend_to_date = IntegerField(
-        _l("Spent to date (yuan, optional)"),
-        description=_l("The total spent so far, not this period's spending."),
-        validators=[Optional(), NumberRange(min=0, max=COST_MAX)])
+    spend_to_date = WanYuanField(
+        _l("Spent to date (万元, optional)"),
+        description=_l("In 万元 (ten thousand yuan): the total spent so far, not this "
+                       "period's spending."),
+        validators=[Optional()], minimum=0, maximum=COST_MAX)
     confirm_over_budget = BooleanField(
         _l("The spending exceeds the budget"),
         description=_l("Tick only when the spending to date really is above the project's "
@@ -99,7 +101,8 @@ class AnswerForm(FlaskForm):
 
 
 class EscalateForm(FlaskForm):
-    grounds = SelectField(_l("Grounds"), choices=choices(GROUNDS_LABELS))
+    grounds = SelectField(_l("Grounds"), choices=choices(GROUNDS_LABELS, blank=True),
+                          validators=[DataRequired()])
     note = TextAreaField(_l("What the unit must do, and by when"),
                          validators=[DataRequired(), Length(max=ANSWER_MAX)])
     submit = SubmitField(_l("Escalate (督办)"))

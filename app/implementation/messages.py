@@ -17,10 +17,10 @@ MESSAGES = {
     "milestone_outside_schedule": _l("The milestone “%(title)s” must fall between the "
                                      "project's start and target dates."),
     "before_last_report": _l("The date is before the last report (%(last)s)."),
-    "bad_spend": _l("Enter the amount spent in yuan, 0 or more."),
+    "bad_spend": _l("Enter the amount spent so far, 0 or more."),
     "spend_decreased": _l("Spending to date cannot be less than in the last report "
-                          "(%(last)d yuan)."),
-    "spend_over_budget": _l("This is more than the project's budget of %(budget)d yuan. "
+                          "(%(last)s)."),
+    "spend_over_budget": _l("This is more than the project's budget of %(budget)s. "
                             "Check the figure; if it is right, tick “The spending exceeds "
                             "the budget” and publish again."),
     "milestone_already_done": _l("The milestone “%(title)s” has already been reached."),
@@ -57,8 +57,8 @@ IMPORT_ERRORS = {
     "percent_not_manual": _l("This project's progress comes from milestones; leave the "
                              "percentage empty and name the milestone reached."),
     "before_last_report": _l("The date is before the project's last report (%(last)s)."),
-    "spend_decreased": _l("Less than the spending in the last report (%(last)d yuan)."),
-    "spend_over_budget": _l("More than the project's budget of %(budget)d yuan. A file cannot "
+    "spend_decreased": _l("Less than the spending in the last report (%(last)s)."),
+    "spend_over_budget": _l("More than the project's budget of %(budget)s. A file cannot "
                             "confirm an overrun: check the figure, or report it on the "
                             "project's report form."),
     "unknown_milestone": _l("The project has no milestone “%(value)s”; use its number or "

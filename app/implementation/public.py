@@ -27,14 +27,18 @@ from proposals.implementation.progress import Status
 @bp.route("/projects")
 @allow(PUBLIC)
 def projects():
-    """A cycle's projects: filters, a Gantt chart with today's line, and the same in a table."""
+    """Every year's projects, or one cycle's: filters, a Gantt chart with today's line, and
+    the same in a table."""
     db = get_session()
     day = today()
     cycles = db.scalars(select(Cycle).where(Cycle.id.in_(select(Project.cycle_id)))
                         .order_by(Cycle.year.desc(), Cycle.id.desc())).all()
-    cycle_id = arg_int("cycle", cycles[0].id if cycles else None)
-    stmt = (select(Project).where(Project.cycle_id == cycle_id).order_by(Project.id)
+    cycle_id = arg_int("cycle")  # absent: all years
+    stmt = (select(Project).join(Cycle, Cycle.id == Project.cycle_id)
+            .order_by(Cycle.year.desc(), Cycle.id.desc(), Project.id)
             .options(selectinload(Project.milestones), selectinload(Project.reports)))
+    if cycle_id is not None:
+        stmt = stmt.where(Project.cycle_id == cycle_id)
     in_cycle = list(db.scalars(stmt))
     units = sorted({p.responsible_unit for p in in_cycle})
     categories = sorted({p.category for p in in_cycle})

@@ -6,26 +6,46 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.access import PUBLIC, allow, is_safe_next
 from app.db import get_session
+from app.implementation.support import today
 from app.pagination import paginate
 from app.public import bp
 from proposals.collection.models import Proposal
+from proposals.collection.queries import proposal_counts
 from proposals.cycles.models import Cycle
+from proposals.cycles.queries import current_cycles, cycles_of_year, latest_year, stage_window
 from proposals.cycles.stages import ORDER
+from proposals.evaluation.rounds import latest_ratings
+from proposals.implementation.services import projects_of_cycles, standing
 from proposals.shortlist.adoption import ballots_of_cycle
 from votes.ballots import BallotStatus
 from votes.people import Assembly, Membership, User
+
+# The home page lists this many of the year's projects; the projects page has them all.
+HOME_PROJECTS = 9
 
 
 @bp.route("/")
 @allow(PUBLIC)
 def home():
+    """At a glance: where each open cycle stands and what residents can do in it now, and
+    the year's adopted projects with their progress and satisfaction. A fixed number of
+    queries, however many cycles, proposals and projects there are."""
     db = get_session()
-    cycles = db.scalars(select(Cycle).options(selectinload(Cycle.assembly))
-                        .order_by(Cycle.year.desc(), Cycle.id.desc()).limit(6)).all()
-    counts = dict(
-        db.execute(select(Proposal.cycle_id, func.count()).group_by(Proposal.cycle_id)).all()
-    )
-    return render_template("public/home.html", cycles=cycles, counts=counts, stages=ORDER)
+    day = today()
+    current = current_cycles(db)
+    year = latest_year(db, day.year)
+    of_year = cycles_of_year(db, year) if year is not None else []
+    counts = proposal_counts(db, [c.id for c in of_year])
+    found = projects_of_cycles(db, [c.id for c in of_year])
+    ratings = latest_ratings(db, [p.id for p in found])
+    projects = [(p, standing(p, day), ratings.get(p.id)) for p in found]
+    return render_template(
+        "public/home.html", current=[(c, stage_window(c)) for c in current], year=year,
+        of_year=of_year, today=day,
+        heard=sum(heard for heard, _adopted in counts.values()),
+        adopted=sum(adopted for _heard, adopted in counts.values()),
+        projects=projects[:HOME_PROJECTS], project_total=len(projects),
+        with_projects={p.cycle_id for p in found}, stages=ORDER)
 
 
 @bp.route("/cycles")

@@ -1,7 +1,6 @@
 """Forms of the shortlist: screening decisions, candidate projects, budget and submission."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import choices
+from app.forms import WAN_HELP, FlaskForm, WanYuanField, choices, money_required
 from app.numbers import whole_number
 from proposals.shortlist.services import (
     COST_MAX,
@@ -38,6 +37,7 @@ DECLINE_GROUNDS = {
     "not_feasible": _l("Cannot be carried out (不具备实施条件)"),
     "other": _l("Other (其他)"),
 }
+NUMBERS_MAX = 2000  # some hundreds of proposal numbers: more than any project answers
 NUMBERS = Regexp(r"^[0-9\s,，、]*$", message=_l("Proposal numbers separated by commas."))
 
 
@@ -73,7 +73,8 @@ class NoteForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    ground = SelectField(_l("Ground"), choices=choices(DECLINE_GROUNDS))
+    ground = SelectField(_l("Ground"), choices=choices(DECLINE_GROUNDS, blank=True),
+                         validators=[DataRequired()])
     reason = TextAreaField(
         _l("Public reason"),
         description=_l("Shown to the proposer, the followers and the public."),
@@ -89,9 +90,9 @@ class CandidateForm(FlaskForm):
         _l("Responsible unit"), description=_l("e.g. 区住建委"),
         validators=[DataRequired(), Length(max=UNIT_MAX)],
     )
-    estimated_cost = IntegerField(
-        _l("Estimated cost (yuan)"), description=_l("In yuan, e.g. 3500000 for 350万元."),
-        validators=[DataRequired(), NumberRange(min=1, max=COST_MAX)],
+    estimated_cost = WanYuanField(
+        _l("Estimated cost (万元)"), description=WAN_HELP,
+        validators=[money_required], minimum=1, maximum=COST_MAX,
     )
     funding_source = StringField(
         _l("Funding source"), description=_l("e.g. 区级财政"),
@@ -105,7 +106,7 @@ class CandidateForm(FlaskForm):
     proposal_numbers = StringField(
         _l("Source proposals (numbers)"),
         description=_l("Numbers of the proposals this project answers, e.g. 12, 15, 31."),
-        validators=[Optional(), NUMBERS, numbers_exist],
+        validators=[Optional(), Length(max=NUMBERS_MAX), NUMBERS, numbers_exist],
     )
     reason = StringField(
         _l("Reason for the amendment"),
@@ -121,8 +122,8 @@ class WithdrawForm(FlaskForm):
 
 
 class FrameForm(FlaskForm):
-    budget = IntegerField(_l("Budget (yuan)"),
-                          validators=[DataRequired(), NumberRange(min=1, max=COST_MAX)])
+    budget = WanYuanField(_l("Budget (万元)"), description=WAN_HELP,
+                          validators=[money_required], minimum=1, maximum=COST_MAX)
     seats = IntegerField(_l("Projects to adopt"),
                          validators=[DataRequired(), NumberRange(min=1, max=1000)])
     submit = SubmitField(_l("Save"))

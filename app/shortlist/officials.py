@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.access import allow
 from app.db import get_session, writing
 from app.forms import choices
+from app.messages import report
 from app.numbers import whole_number
 from app.officials import bp
 from app.pagination import paginate
@@ -31,6 +34,9 @@ from proposals.shortlist.models import Candidate, CandidateSource, ProposalNote
 from proposals.shortlist.services import CandidateDraft
 from votes.people import Role, User, active_with_role
 
+# The screening list's filter for what the shortlist waits on: every status not decided.
+AWAITING = "undecided"
+
 
 def _cycle(cycle_id: int) -> Cycle:
     return get_session().get(Cycle, cycle_id) or abort(404)
@@ -49,7 +55,9 @@ def screening(cycle_id: int):
     elif who == "unassigned":
         stmt = stmt.where(Proposal.assignee_id.is_(None))
     status = request.args.get("status", "")
-    if status:
+    if status == AWAITING:
+        stmt = stmt.where(Proposal.status.not_in(shortlist.DECIDED))
+    elif status:
         stmt = stmt.where(Proposal.status == status)
     page = paginate(db, stmt.order_by(Proposal.cosign_count.desc(), Proposal.id),
                     current_app.config["PAGE_SIZE"])
@@ -203,23 +211,44 @@ def _desk_action(db, cycle: Cycle, view, frame_form, submit_form) -> str | None:
     return None
 
 
+def _refused(error, cycle: Cycle, frame_form, submit_form) -> None:
+    """Say why the desk's action was refused; proposals awaiting a decision are linked."""
+    if error.code != "undecided_proposals":
+        report(error, frame_form if frame_form.submit.data else submit_form)
+        return
+    n = error.params["n"]
+    url = url_for("officials.screening", cycle_id=cycle.id, status=AWAITING)
+    flash(Markup("{} <a href=\"{}\">{}</a>").format(
+        ngettext("The shortlist cannot be submitted yet: %(num)d proposal still awaits a "
+                 "decision.",
+                 "The shortlist cannot be submitted yet: %(num)d proposals still await a "
+                 "decision.", n),
+        url, ngettext("See it in the screening list", "See them in the screening list", n)),
+        "error")
+
+
 @bp.route("/cycles/<int:cycle_id>/shortlist", methods=["GET", "POST"])
 @allow("official")
 def shortlist_desk(cycle_id: int):
     """Budget and seats, the running totals and warnings, and submission to the assembly."""
     db = get_session()
     cycle = _cycle(cycle_id)
-    frame_form = FrameForm(prefix="f", obj=cycle if request.method == "GET" else None)
+    # The saved frame fills the fields; what was typed into them (formdata) comes first,
+    # so a refused frame, or a refused submission, never empties them.
+    frame_form = FrameForm(prefix="f", obj=cycle)
     submit_form = SubmitShortlistForm(prefix="s")
     view = shortlist.view_budget(db, cycle)
     if request.method == "POST":
-        with writing() as work:
+        with writing(quiet=True) as work:
             said = _desk_action(db, cycle, view, frame_form, submit_form)
-        if work.ok and said:
+        if work.error is not None:
+            _refused(work.error, cycle, frame_form, submit_form)
+        elif work.ok and said:
             flash(said, "success")
             return redirect(url_for("officials.shortlist_desk", cycle_id=cycle_id))
     return render_template(
         "officials/shortlist.html", cycle=cycle, view=view, frame_form=frame_form,
         submit_form=submit_form, candidates=shortlist.candidates(db, cycle_id),
         undecided=shortlist.undecided(db, cycle_id),
+        first_undecided=shortlist.first_undecided(db, cycle_id), awaiting=AWAITING,
     )

@@ -50,6 +50,7 @@ class ProposalStatus(enum.StrEnum):
     MERGED = "merged"  # 已合并
     DECLINED = "declined"  # 未采纳
     ADOPTED = "adopted"  # 已票决通过
+    WITHDRAWN = "withdrawn"  # 已撤回 (by its author, while collection was open)
 
 
 class Proposal(Base):
@@ -91,6 +92,11 @@ class Proposal(Base):
     # Kept in step by the services so that sorting 100,000 rows needs no join.
     cosign_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
+    # The author's own changes while collection is open: the last edit (each earlier text
+    # is kept in proposal_versions), and a withdrawal with its optional reason.
+    edited_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
 
     cycle: Mapped[Cycle] = relationship()
     proposer: Mapped[User | None] = relationship(foreign_keys=[proposer_id])
@@ -99,6 +105,10 @@ class Proposal(Base):
     merged_into: Mapped[Proposal | None] = relationship(remote_side=[id])
     photos: Mapped[list[ProposalPhoto]] = relationship(
         back_populates="proposal", order_by="ProposalPhoto.id", cascade="all, delete-orphan"
+    )
+    versions: Mapped[list[ProposalVersion]] = relationship(
+        back_populates="proposal", order_by="ProposalVersion.number",
+        cascade="all, delete-orphan"
     )
 
     __table_args__ = (
@@ -131,6 +141,30 @@ class ProposalPhoto(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="photos")
+
+
+class ProposalVersion(Base):
+    """An earlier text of a proposal, kept when its author edits it: number 1 is the first."""
+
+    __tablename__ = "proposal_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20))
+    district: Mapped[str] = mapped_column(String(40))
+    street: Mapped[str] = mapped_column(String(40))
+    community: Mapped[str] = mapped_column(String(40))
+    beneficiaries: Mapped[int | None]
+    # When this text was published (submitted or last edited), and when an edit replaced it.
+    written_at: Mapped[datetime]
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="versions")
+
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
 
 
 class Cosign(Base):

@@ -46,10 +46,19 @@ def _target(session: Session, target_type: str, target_id: int) -> Proposal | Co
     return found
 
 
+def _authors(target: Proposal | Comment) -> set[int]:
+    """Who wrote the item: a comment's author; a proposal's proposer and whoever entered it."""
+    if isinstance(target, Comment):
+        return {target.author_id}
+    return {target.proposer_id, target.entered_by_id} - {None}
+
+
 def report(session: Session, actor: User, target_type: str, target_id: int,
            reason: str) -> Report:
     """A resident flags an item for the moderators; one report per person per item."""
     target = _target(session, target_type, target_id)
+    if actor.id in _authors(target):
+        raise DomainError("own_content")
     text = clean_text(reason, "reason", REPORT_MAX)
     existing = session.scalar(select(Report).filter_by(
         target_type=target_type, target_id=target_id, reporter_id=actor.id))
@@ -78,7 +87,9 @@ def hide(session: Session, actor: User, target_type: str, target_id: int, reason
     else:
         author_id, proposal = target.author_id, session.get(Proposal, target.proposal_id)
     if author_id:
-        notify(session, [author_id], f"hidden_{target_type}", proposal, reason=text)
+        # A hidden comment's notice names it, so it links to the comment.
+        about = {"comment": target.id} if target_type == "comment" else {}
+        notify(session, [author_id], f"hidden_{target_type}", proposal, reason=text, **about)
     session.flush()
 
 
@@ -136,6 +147,8 @@ def merge(session: Session, actor: User, source: Proposal, target: Proposal,
         raise DomainError("merge_other_cycle")
     if ProposalStatus.MERGED.value in (source.status, target.status):
         raise DomainError("already_merged")
+    if ProposalStatus.WITHDRAWN.value in (source.status, target.status):
+        raise DomainError("proposal_withdrawn")
     if source.cycle.stage not in (Stage.COLLECTION.value, Stage.SHORTLIST.value):
         raise DomainError("not_collecting")
     supporters = set(session.scalars(select(Cosign.user_id).where(Cosign.proposal_id == source.id)))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, Select, column, func, literal_column, select, text
+from sqlalchemy import Integer, Select, case, column, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from proposals.collection.models import Proposal
+from proposals.collection.models import Proposal, ProposalStatus
 from proposals.collection.text import (
     fts5_match_expression,
     search_query_tokens,
@@ -104,3 +104,20 @@ def distinct_places(session: Session, cycle_id: int | None = None) -> list[tuple
         stmt = stmt.where(Proposal.cycle_id == cycle_id)
     return [tuple(row) for row in session.execute(stmt.order_by(Proposal.street,
                                                                 Proposal.community))]
+
+
+def proposal_counts(session: Session, cycle_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per cycle: (proposals heard, proposals adopted by the ballot), in one query.
+
+    Heard counts every visible proposal its author did not withdraw, merged ones included:
+    each was read and answered.
+    """
+    if not cycle_ids:
+        return {}
+    adopted = func.sum(case((Proposal.status == ProposalStatus.ADOPTED.value, 1), else_=0))
+    rows = session.execute(
+        select(Proposal.cycle_id, func.count(Proposal.id), adopted)
+        .where(Proposal.cycle_id.in_(cycle_ids), Proposal.hidden.is_(False),
+               Proposal.status != ProposalStatus.WITHDRAWN.value)
+        .group_by(Proposal.cycle_id))
+    return {cycle_id: (heard, int(n or 0)) for cycle_id, heard, n in rows}

@@ -19,6 +19,7 @@ from proposals.collection.models import (
     Notification,
     Proposal,
     ProposalStatus,
+    ProposalVersion,
 )
 from proposals.collection.text import search_document
 from proposals.cycles.models import Cycle
@@ -75,18 +76,39 @@ def require_collecting(cycle: Cycle) -> None:
         raise DomainError("not_collecting")
 
 
+def _content(draft: ProposalDraft) -> dict:
+    """The proposal's own words and place from a draft, checked: what an edit may change."""
+    try:
+        category = Category(draft.category)
+    except ValueError:
+        raise DomainError("invalid_choice") from None
+    if draft.beneficiaries is not None and not 0 <= draft.beneficiaries <= BENEFICIARIES_MAX:
+        raise DomainError("out_of_range", field="beneficiaries", max=BENEFICIARIES_MAX)
+    return {
+        "title": clean_text(draft.title, "title", TITLE_MAX),
+        "description": clean_text(draft.description, "description", DESCRIPTION_MAX),
+        "category": category.value,
+        "district": clean_text(draft.district, "district", PLACE_MAX),
+        "street": clean_text(draft.street, "street", PLACE_MAX),
+        "community": clean_text(draft.community, "community", PLACE_MAX),
+        "beneficiaries": draft.beneficiaries,
+    }
+
+
+CONTENT_FIELDS = ("title", "description", "category", "district", "street", "community",
+                  "beneficiaries")
+
+
 def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: ProposalDraft) -> Proposal:
     """Record a proposal: a resident's own online, or one entered for a named resident."""
     require_collecting(cycle)
     try:
         channel = Channel(draft.channel)
-        category = Category(draft.category)
+        Category(draft.category)
     except ValueError:
         raise DomainError("invalid_choice") from None
     if not actor.has_role(*CHANNEL_ROLES[channel]):
         raise DomainError("channel_not_allowed")
-    if draft.beneficiaries is not None and not 0 <= draft.beneficiaries <= BENEFICIARIES_MAX:
-        raise DomainError("out_of_range", field="beneficiaries", max=BENEFICIARIES_MAX)
     if draft.received_on is not None and draft.received_on > date.today():
         raise DomainError("future_date", field="received_on")
     if channel is Channel.ONLINE:
@@ -94,17 +116,12 @@ def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: Proposal
     else:
         proposer_name = clean_text(draft.proposer_name, "proposer_name", NAME_MAX)
         proposer_id = draft.proposer_id
-    title = clean_text(draft.title, "title", TITLE_MAX)
-    description = clean_text(draft.description, "description", DESCRIPTION_MAX)
+    content = _content(draft)
     proposal = Proposal(
-        cycle_id=cycle.id, title=title, description=description, category=category.value,
-        district=clean_text(draft.district, "district", PLACE_MAX),
-        street=clean_text(draft.street, "street", PLACE_MAX),
-        community=clean_text(draft.community, "community", PLACE_MAX),
-        beneficiaries=draft.beneficiaries, channel=channel.value, proposer_id=proposer_id,
+        cycle_id=cycle.id, **content, channel=channel.value, proposer_id=proposer_id,
         proposer_name=proposer_name, proposer_named=bool(draft.proposer_named),
         entered_by_id=actor.id, received_on=draft.received_on,
-        search_text=search_document(title, description),
+        search_text=search_document(content["title"], content["description"]),
     )
     session.add(proposal)
     session.flush()
@@ -112,6 +129,89 @@ def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: Proposal
         session.add(Follow(proposal_id=proposal.id, user_id=proposer_id))
         session.flush()
     return proposal
+
+
+# --- the author's own changes: edit and withdraw while collection is open -----------------
+
+WITHDRAW_REASON_MAX = 500
+
+
+def _require_own_and_open(actor: User, proposal: Proposal) -> None:
+    """Only the resident who wrote it online, only while the cycle collects, only before
+    officials have screened, merged or declined it."""
+    if proposal.proposer_id != actor.id or proposal.entered_by_id != actor.id:
+        raise DomainError("not_your_proposal")
+    require_collecting(proposal.cycle)
+    if proposal.status == ProposalStatus.WITHDRAWN.value:
+        raise DomainError("proposal_withdrawn")
+    if proposal.status != ProposalStatus.SUBMITTED.value or proposal.merged_into_id:
+        raise DomainError("proposal_screened")
+
+
+def check_change(actor: User, proposal: Proposal, *, editing: bool = False) -> None:
+    """Raise why `actor` may not edit (editing=True) or withdraw the proposal now."""
+    _require_own_and_open(actor, proposal)
+    if editing and proposal.hidden:
+        raise DomainError("hidden_not_editable")
+
+
+def may_change(actor: User | None, proposal: Proposal, *, editing: bool = False) -> bool:
+    """Whether `actor` may edit (editing=True) or withdraw the proposal now."""
+    if actor is None or getattr(actor, "id", None) is None:
+        return False
+    try:
+        check_change(actor, proposal, editing=editing)
+    except DomainError:
+        return False
+    return True
+
+
+def _supporters(session: Session, proposal: Proposal, actor: User) -> set[int]:
+    """Who is told of the author's change: its co-signers and followers, not the author."""
+    people = set(session.scalars(select(Cosign.user_id).where(Cosign.proposal_id == proposal.id)))
+    people.update(followers(session, proposal.id))
+    people.discard(actor.id)
+    return people
+
+
+def edit_proposal(session: Session, actor: User, proposal: Proposal,
+                  draft: ProposalDraft) -> ProposalVersion:
+    """Change the author's own proposal; the text it replaces is kept as a numbered version,
+    and its co-signers and followers are told. Returns the version kept."""
+    check_change(actor, proposal, editing=True)
+    content = _content(draft)
+    if all(getattr(proposal, key) == value for key, value in content.items()):
+        raise DomainError("nothing_changed")
+    number = len(proposal.versions) + 1
+    earlier = ProposalVersion(
+        proposal_id=proposal.id, number=number,
+        written_at=proposal.edited_at or proposal.created_at,
+        **{key: getattr(proposal, key) for key in CONTENT_FIELDS})
+    proposal.versions.append(earlier)
+    for key, value in content.items():
+        setattr(proposal, key, value)
+    proposal.edited_at = earlier.replaced_at = utcnow()
+    proposal.search_text = search_document(proposal.title, proposal.description)
+    session.flush()
+    notify(session, _supporters(session, proposal, actor), "proposal_edited", proposal,
+           title=proposal.title)
+    return earlier
+
+
+def withdraw_proposal(session: Session, actor: User, proposal: Proposal,
+                      reason: str | None = None) -> None:
+    """The author takes their proposal back: it stays visible, marked withdrawn with the
+    reason if they gave one, and takes no more co-signs or comments."""
+    _require_own_and_open(actor, proposal)
+    text = (reason or "").strip()
+    if len(text) > WITHDRAW_REASON_MAX:
+        raise DomainError("too_long", field="reason", max=WITHDRAW_REASON_MAX)
+    proposal.status = ProposalStatus.WITHDRAWN.value
+    proposal.withdrawn_at = utcnow()
+    proposal.withdrawn_reason = text or None
+    session.flush()
+    notify(session, _supporters(session, proposal, actor), "proposal_withdrawn", proposal,
+           title=proposal.title)
 
 
 def import_rows(session: Session, actor: User, cycle: Cycle, rows: Iterable) -> list[Proposal]:
@@ -133,6 +233,8 @@ def import_rows(session: Session, actor: User, cycle: Cycle, rows: Iterable) -> 
 
 def _open_for_support(proposal: Proposal) -> None:
     require_collecting(proposal.cycle)
+    if proposal.status == ProposalStatus.WITHDRAWN.value:
+        raise DomainError("proposal_withdrawn")
     if proposal.hidden or proposal.status == ProposalStatus.MERGED.value:
         raise DomainError("proposal_closed")
 
@@ -205,6 +307,8 @@ def add_comment(
 ) -> Comment:
     if proposal.hidden:
         raise DomainError("proposal_closed")
+    if proposal.status == ProposalStatus.WITHDRAWN.value:
+        raise DomainError("proposal_withdrawn")
     text = clean_text(body, "body", COMMENT_MAX)
     if parent is not None and (parent.proposal_id != proposal.id or parent.hidden):
         raise DomainError("bad_parent")
@@ -214,11 +318,14 @@ def add_comment(
     session.flush()
     _bump(session, proposal, Proposal.comment_count, +1)
     told = set()
+    # The notice names the comment, so it links to it (#comment-<id> on the proposal's page).
     if parent is not None and parent.author_id != actor.id:
-        notify(session, [parent.author_id], "reply", proposal, name=actor.display_name)
+        notify(session, [parent.author_id], "reply", proposal, name=actor.display_name,
+               comment=comment.id)
         told.add(parent.author_id)
     if proposal.proposer_id and proposal.proposer_id not in told | {actor.id}:
-        notify(session, [proposal.proposer_id], "comment", proposal, name=actor.display_name)
+        notify(session, [proposal.proposer_id], "comment", proposal, name=actor.display_name,
+               comment=comment.id)
         told.add(proposal.proposer_id)
     follow(session, actor, proposal)
     return comment

@@ -8,6 +8,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable
+from pathlib import Path
 from typing import TypeVar
 
 import jieba
@@ -15,6 +16,7 @@ import jieba
 __all__ = [
     "DOMAIN_WORDS",
     "STOPWORDS",
+    "TOPIC_STOPWORDS",
     "fts5_match_expression",
     "search_document",
     "search_query_tokens",
@@ -26,24 +28,33 @@ __all__ = [
     "tsquery_expression",
 ]
 
-# Local civic-affairs vocabulary. jieba's stock dictionary either splits these
-# (未诉先办 -> 未/诉/先办) or only knows them as parts; registering them makes the
-# whole term one token, while search mode still emits the dictionary sub-words
-# (加装电梯 -> 加装, 电梯, 加装电梯) so shorter queries keep matching.
-DOMAIN_WORDS: tuple[str, ...] = (
-    "加装电梯",
-    "老旧小区",
-    "适老化",
-    "停车位",
-    "充电桩",
-    "垃圾分类",
-    "口袋公园",
-    "社区食堂",
-    "养老服务",
-    "12345",
-    "未诉先办",
-    "接诉即办",
-)
+_DATA = Path(__file__).with_name("data")
+
+
+def _entries(name: str) -> list[list[str]]:
+    """A data file's lines split on whitespace; blank lines and # comments skipped."""
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _user_dictionary() -> tuple[tuple[str, int | None], ...]:
+    """(word, frequency or None) in jieba's user-dictionary format, each word once."""
+    found: dict[str, int | None] = {}
+    for word, *rest in _entries("userdict.txt"):
+        found.setdefault(word, int(rest[0]) if rest and rest[0].isdigit() else None)
+    return tuple(found.items())
+
+
+# Local civic-affairs vocabulary (data/userdict.txt). jieba's stock dictionary either
+# splits these (未诉先办 -> 未/诉/先办, 四点半课堂 -> 四点/半/课堂) or only knows them as
+# parts; registering them makes the whole term one token, while search mode still emits
+# the dictionary sub-words (加装电梯 -> 加装, 电梯, 加装电梯) so shorter queries keep matching.
+_USER_DICTIONARY = _user_dictionary()
+DOMAIN_WORDS: tuple[str, ...] = tuple(word for word, _freq in _USER_DICTIONARY)
+
+# Filler the hot topics leave out (data/stopwords.txt): what is done (改造, 建设), generic
+# things (服务, 问题, 情况), fragments. Search keeps them.
+TOPIC_STOPWORDS: frozenset[str] = frozenset(word for word, *_ in _entries("stopwords.txt"))
 
 # Deliberately small: only function words and the boilerplate every proposal
 # starts with ("希望…建议…能否解决…问题"). A long list would start eating real
@@ -94,10 +105,10 @@ def _jieba() -> jieba.Tokenizer:
                 # jieba in the same process.
                 tok = jieba.Tokenizer()
                 tok.initialize()
-                for word in DOMAIN_WORDS:
+                for word, freq in _USER_DICTIONARY:
                     # freq=None lets jieba pick a frequency just high enough to
                     # keep the word whole.
-                    tok.add_word(word)
+                    tok.add_word(word, freq)
                 _tokenizer = tok
     return _tokenizer
 
@@ -307,16 +318,20 @@ def top_terms(texts: Iterable[str], n: int = 20) -> list[tuple[str, int]]:
 
     The count is the number of texts that mention a term, so one long,
     repetitive proposal cannot dominate the list. Terms come from precise
-    segmentation (加装电梯 counts once, not also as 加装 and 电梯), have at least
-    two characters, are not stopwords and are not pure numbers (except 12345).
-    Ordered by count descending, then term.
+    segmentation with the domain dictionary (加装电梯 counts once, not also as
+    加装 and 电梯; 四点半课堂 is one term, not 四点 and 课堂), have at least two
+    characters, are neither stopwords nor the hot topics' filler
+    (``TOPIC_STOPWORDS``: 改造, 建设, 服务, 问题, ...) and are not pure numbers
+    (except 12345). Ordered by count descending, then term.
     """
     counts: Counter[str] = Counter()
     for text in texts:
         terms = {
             t
             for t in _segment_precise(text)
-            if len(t) >= _MIN_TERM_LEN and (not t.isdigit() or t in _NUMERIC_TERMS_KEPT)
+            if len(t) >= _MIN_TERM_LEN
+            and t not in TOPIC_STOPWORDS
+            and (not t.isdigit() or t in _NUMERIC_TERMS_KEPT)
         }
         counts.update(terms)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -12,7 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from proposals.cycles.stages import Stage
+from proposals.cycles.stages import ORDER, REASON_MAX, Stage
 from votes.base import Base, utcnow
 from votes.people import Assembly, User
 
@@ -74,7 +74,8 @@ class Cycle(Base):
 
 
 class StageTransition(Base):
-    """A recorded move of a cycle to its next stage: who, when."""
+    """A recorded move of a cycle to its next stage, or back to its previous one: who, when,
+    and for a move back, why."""
 
     __tablename__ = "stage_transitions"
 
@@ -84,6 +85,11 @@ class StageTransition(Base):
     to_stage: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(String(REASON_MAX))  # required moving back
 
     cycle: Mapped[Cycle] = relationship(back_populates="transitions")
     actor: Mapped[User] = relationship()
+
+    @property
+    def is_back(self) -> bool:
+        return ORDER.index(Stage(self.to_stage)) < ORDER.index(Stage(self.from_stage))

@@ -20,6 +20,7 @@ from votes.people import Role, User
 
 def my_rating(session: Session, user_id: int, project_id: int, round_no: int
               ) -> Rating | None:
+    """The person's rating in that round, if any."""
     return session.scalar(select(Rating).where(
         Rating.project_id == project_id, Rating.round_no == round_no,
         Rating.user_id == user_id))
@@ -68,9 +69,10 @@ def rate(session: Session, actor: User, project: Project, level: str,
     if mine is None:
         try:
             with session.begin_nested():
+                now = utcnow()  # one moment: a rating never changed has updated_at == created_at
                 mine = Rating(project_id=project.id, round_no=current.round_no,
                               user_id=actor.id, rater_kind=kind.value, level=chosen,
-                              comment=note)
+                              comment=note, created_at=now, updated_at=now)
                 session.add(mine)
         except IntegrityError:  # the same person, twice at once: the second one changes
             mine = my_rating(session, actor.id, project.id, current.round_no)
@@ -86,6 +88,8 @@ def _change(session: Session, mine: Rating, level: str, note: str | None) -> Rat
     mine = session.scalars(select(Rating).where(Rating.id == mine.id).with_for_update()
                            .execution_options(populate_existing=True)).one()
     old = mine.level
+    if (old, mine.comment) == (level, note):
+        return mine  # saved again as it was: nothing changed, no change time
     mine.level, mine.comment, mine.updated_at = level, note, utcnow()
     session.flush()
     if old != level:

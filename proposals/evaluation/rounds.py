@@ -7,10 +7,12 @@ connects to the events of implementation and cycles.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from proposals.collection.models import Notification
 from proposals.collection.services import followers
@@ -56,6 +58,45 @@ def counts(session: Session, project_id: int, round_no: int) -> dict[RaterKind, 
                 RatingCount.project_id == project_id, RatingCount.round_no == round_no)):
         found[kind][level] = n
     return {kind: Counts.of(found[kind.value]) for kind in RaterKind}
+
+
+@dataclass(frozen=True)
+class LatestRating:
+    """A project's latest round as a list shows it: open or closed, both groups together."""
+
+    round_no: int
+    is_open: bool
+    overall: Counts
+
+    @property
+    def percent(self) -> str | None:
+        return rules.percent_text(*self.overall.rate)
+
+
+def latest_ratings(session: Session, project_ids: Sequence[int]) -> dict[int, LatestRating]:
+    """Each project's latest round with its counts, in one query whatever their number;
+    a project without a round is left out."""
+    if not project_ids:
+        return {}
+    later = aliased(EvaluationRound)
+    newest = (select(func.max(later.round_no))
+              .where(later.project_id == EvaluationRound.project_id).scalar_subquery())
+    rows = session.execute(
+        select(EvaluationRound.project_id, EvaluationRound.round_no, EvaluationRound.closed_at,
+               RatingCount.level, func.sum(RatingCount.n))
+        .outerjoin(RatingCount, (RatingCount.project_id == EvaluationRound.project_id)
+                   & (RatingCount.round_no == EvaluationRound.round_no))
+        .where(EvaluationRound.project_id.in_(list(project_ids)),
+               EvaluationRound.round_no == newest)
+        .group_by(EvaluationRound.project_id, EvaluationRound.round_no,
+                  EvaluationRound.closed_at, RatingCount.level))
+    found: dict[int, tuple[int, bool, dict[str, int]]] = {}
+    for project_id, round_no, closed_at, level, n in rows:
+        _no, _open, by_level = found.setdefault(project_id, (round_no, closed_at is None, {}))
+        if level is not None:
+            by_level[level] = int(n or 0)
+    return {pid: LatestRating(no, is_open, Counts.of(by_level))
+            for pid, (no, is_open, by_level) in found.items()}
 
 
 def reports_of(session: Session, project_id: int) -> list[RectificationReport]:

@@ -31,7 +31,7 @@ class Light(enum.StrEnum):
 
 
 class Grounds(enum.StrEnum):
-    OVERDUE = "overdue"  # late beyond the threshold
+    OVERDUE = "overdue"  # past the target, or without a report, beyond the threshold
     UNANSWERED = "unanswered"  # a delegate's follow-up left without an answer
 
 
@@ -44,12 +44,14 @@ class Standing:
     status: Status
     light: Light
     report_overdue: bool
-    days_late: int  # past the target date, or past a report's due day, whichever is more
+    days_late: int  # past the target date (the planned end), not complete
+    report_days_late: int  # past the day the next progress report was due
 
 
 @dataclass(frozen=True)
 class EscalationCheck:
-    days_late: int
+    days_late: int  # past the target date
+    report_days_late: int  # past the progress report's due day
     late_follow_ups: int
     grounds: tuple[Grounds, ...]
 
@@ -86,26 +88,33 @@ def report_due(start: date, last_report_on: date | None, interval_days: int) -> 
     return (last_report_on or start) + timedelta(days=interval_days)
 
 
-def report_overdue(start: date, today: date, last_report_on: date | None, interval_days: int,
-                   *, completed: bool = False) -> bool:
-    """No report within the interval: counted from the last report, or from the start date.
+def report_days_late(start: date, today: date, last_report_on: date | None,
+                     interval_days: int, *, completed: bool = False) -> int:
+    """Days past the day the next report was due: counted from the last report, or from the
+    start date; 0 on the due day itself.
 
     A completed project owes no more reports, and one that has not started owes none yet.
     """
     if completed or today < start:
-        return False
-    return today > report_due(start, last_report_on, interval_days)
+        return 0
+    return max(0, (today - report_due(start, last_report_on, interval_days)).days)
 
 
-def days_late(start: date, target: date, today: date, last_report_on: date | None,
-              interval_days: int, *, completed: bool = False) -> int:
-    """How many days the project is behind: past its target, or past a report's due day."""
+def report_overdue(start: date, today: date, last_report_on: date | None, interval_days: int,
+                   *, completed: bool = False) -> bool:
+    """No report within the interval (see report_days_late)."""
+    return report_days_late(start, today, last_report_on, interval_days,
+                            completed=completed) > 0
+
+
+def days_late(target: date, today: date, *, completed: bool = False) -> int:
+    """Days the project is past its target date (its planned end) and not complete.
+
+    A missed progress report is not the project being late: report_days_late counts it.
+    """
     if completed:
         return 0
-    late = max(0, (today - target).days)
-    if today >= start:
-        late = max(late, (today - report_due(start, last_report_on, interval_days)).days)
-    return late
+    return max(0, (today - target).days)
 
 
 def project_status(*, start: date, target: date, today: date, progress: int,
@@ -171,8 +180,9 @@ def assess(*, start: date, target: date, today: date, progress: int,
                             completed=completed),
         report_overdue=report_overdue(start, today, last_report_on, interval_days,
                                       completed=completed),
-        days_late=days_late(start, target, today, last_report_on, interval_days,
-                            completed=completed),
+        days_late=days_late(target, today, completed=completed),
+        report_days_late=report_days_late(start, today, last_report_on, interval_days,
+                                          completed=completed),
     )
 
 
@@ -187,16 +197,18 @@ def needs_escalation(*, standing: Standing, today: date,
                      open_follow_ups: Sequence[tuple[date, date | None]] = (),
                      overdue_days: int = OVERDUE_ESCALATION_DAYS,
                      answer_days: int = FOLLOW_UP_ANSWER_DAYS) -> EscalationCheck:
-    """督办 grounds: late by more than overdue_days, or an unanswered follow-up that is late.
+    """督办 grounds: past the target date, or without a progress report, by more than
+    overdue_days (either is ground OVERDUE); or an unanswered follow-up that is late.
 
     `open_follow_ups` are the unanswered ones, as (requested on, due on or None).
     """
     late = sum(follow_up_late(asked, due, today, answer_days=answer_days)
                for asked, due in open_follow_ups)
     grounds = []
-    if standing.days_late > overdue_days:
+    if max(standing.days_late, standing.report_days_late) > overdue_days:
         grounds.append(Grounds.OVERDUE)
     if late:
         grounds.append(Grounds.UNANSWERED)
-    return EscalationCheck(days_late=standing.days_late, late_follow_ups=late,
+    return EscalationCheck(days_late=standing.days_late,
+                           report_days_late=standing.report_days_late, late_follow_ups=late,
                            grounds=tuple(grounds))

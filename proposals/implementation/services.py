@@ -89,6 +89,16 @@ def standing(project: Project, today: date) -> rules.Standing:
         interval_days=project.report_interval_days)
 
 
+def projects_of_cycles(session: Session, cycle_ids: Sequence[int]) -> list[Project]:
+    """The cycles' projects with what `standing` reads, in three queries whatever their number."""
+    if not cycle_ids:
+        return []
+    return list(session.scalars(
+        select(Project).where(Project.cycle_id.in_(list(cycle_ids)))
+        .options(selectinload(Project.milestones), selectinload(Project.reports))
+        .order_by(Project.cycle_id, Project.id)))
+
+
 def is_adopted(candidate: Candidate) -> bool:
     """Adopted by the ballot: until the ballot engine marks candidates themselves, the
     ballot's outcome is read from the source proposals, which it marks adopted."""

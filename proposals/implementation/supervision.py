@@ -137,8 +137,8 @@ def supervision_list(session: Session, cycle_id: int | None, today: date, *,
             rows.append(SupervisionRow(
                 project=project, standing=standing(project, today), check=check,
                 open_follow_ups=len(pending), open_escalations=raised))
-    return sorted(rows, key=lambda r: (-r.check.days_late, -r.check.late_follow_ups,
-                                       r.project.id))
+    return sorted(rows, key=lambda r: (-max(r.check.days_late, r.check.report_days_late),
+                                       -r.check.late_follow_ups, r.project.id))
 
 
 def escalate(session: Session, actor: User, project: Project, grounds: str, note: str, *,

@@ -30,8 +30,9 @@ FUNDING_MAX = 120
 LOCATION_MAX = 120
 TEXT_MAX = 4000
 COST_MAX = 10**13  # yuan; a district's whole budget is far below this
+# A proposal its author withdrew needs no decision either.
 DECIDED = {ProposalStatus.ACCEPTED.value, ProposalStatus.MERGED.value,
-           ProposalStatus.DECLINED.value}
+           ProposalStatus.DECLINED.value, ProposalStatus.WITHDRAWN.value}
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def _take(session: Session, actor: User, candidate: Candidate, proposal_ids: lis
         if proposal is None or proposal.cycle_id != candidate.cycle_id:
             raise DomainError("not_in_cycle", id=proposal_id)
         if proposal.hidden or proposal.status in (ProposalStatus.MERGED.value,
-                                                  ProposalStatus.DECLINED.value):
+                                                  ProposalStatus.DECLINED.value,
+                                                  ProposalStatus.WITHDRAWN.value):
             raise DomainError("proposal_not_available", id=proposal_id)
         if session.get(CandidateSource, proposal_id) is not None:
             raise DomainError("already_in_candidate", id=proposal_id)
@@ -205,7 +207,7 @@ def decline(session: Session, actor: User, proposal: Proposal, ground: str,
     text = clean_text(reason, "reason", REASON_MAX)
     if session.get(CandidateSource, proposal.id) is not None:
         raise DomainError("already_in_candidate", id=proposal.id)
-    if proposal.status == ProposalStatus.MERGED.value:
+    if proposal.status in (ProposalStatus.MERGED.value, ProposalStatus.WITHDRAWN.value):
         raise DomainError("proposal_not_available", id=proposal.id)
     proposal.decline_ground, proposal.decline_reason = ground, text
     change_status(session, proposal, ProposalStatus.DECLINED, actor=actor, reason=text)
@@ -243,6 +245,16 @@ def undecided(session: Session, cycle_id: int) -> int:
             Proposal.cycle_id == cycle_id, Proposal.hidden.is_(False),
             Proposal.status.not_in(DECIDED))
     ) or 0
+
+
+def first_undecided(session: Session, cycle_id: int, limit: int = 10) -> list[Proposal]:
+    """The first of the proposals still without a decision, by number: what holds up the
+    shortlist, named (the count is `undecided`)."""
+    return list(session.scalars(
+        select(Proposal).where(
+            Proposal.cycle_id == cycle_id, Proposal.hidden.is_(False),
+            Proposal.status.not_in(DECIDED))
+        .order_by(Proposal.id).limit(limit)))
 
 
 def submit_shortlist(session: Session, actor: User, cycle: Cycle) -> None:

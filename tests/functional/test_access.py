@@ -45,7 +45,8 @@ def samples(db, make_user, assembly):
     proposal = submit_proposal(db, resident, cycle, ProposalDraft(
         title="样例建议", description="说明", category="other", district="区", street="街道",
         community="社区"))
-    flagged = report(db, resident, "proposal", proposal.id, "样例举报")
+    # Nobody reports their own proposal: another resident flags it.
+    flagged = report(db, make_user(Role.RESIDENT), "proposal", proposal.id, "样例举报")
     candidate = Candidate(cycle_id=cycle.id, title="样例候选", description="说明",
                           responsible_unit="区住建委", estimated_cost=100, funding_source="区财政",
                           expected_completion=date(2027, 12, 31), location="某地",

@@ -228,3 +228,16 @@ def test_module_is_free_of_flask():
     source = (ROOT / "app" / "charts.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(from|import) (flask|werkzeug)", source, re.M)
     assert charts.CONFIG["displaylogo"] is False
+
+
+def test_a_wide_chart_table_names_each_cell_for_a_phone(env):
+    """Over two columns the table folds on a phone (.stack): each cell carries its heading."""
+    rows = [("加装电梯", "区住建委", 60)]
+    wide = render(env, "{{ chart('g', fig, '进度', ['项目', '责任单位', '进度'], rows) }}",
+                  fig=gantt_chart(GANTT_ROWS[:1], title="t"), rows=rows)
+    assert 'class="chart-table stack"' in wide
+    assert ('<th scope="row">加装电梯</th><td data-label="责任单位">区住建委</td>'
+            '<td class="num" data-label="进度">60</td>') in wide
+    narrow = render(env, "{{ chart('c', fig, '按类别', ['类别', '建议数'], rows) }}",
+                    fig=bar_chart(["教育"], [3], title="t"), rows=[("教育", 3)])
+    assert 'class="chart-table"' in narrow and "data-label" not in narrow

@@ -47,7 +47,24 @@ def test_demo_officials_get_their_units_and_lead_projects(session):
     assert find_user(session, "official3").unit == "区住建委"
     assert find_user(session, "official4").unit == "长江街道办事处"
     leads = {p.lead_official.username for p in session.scalars(select(Project))}
-    assert leads <= {"official3", "official4", "official5"}
+    assert leads <= {"official1", "official3", "official4", "official5"}
+
+
+def test_the_tour_official_leads_a_project_under_way_and_can_report_its_progress(session):
+    """The README's tour signs in as official1; it leads one project, of no rated cycle."""
+    office = find_user(session, "official1")
+    led = session.scalars(select(Project).where(Project.lead_official_id == office.id)).all()
+    assert len(led) == 1
+    (project,) = led
+    assert project.cycle.stage == "implementation" and project.completed_on is None
+    assert implementation.standing(project, DEMO_TODAY).status.value == "in_progress"
+    assert implementation.may_report(office, project)
+    with session.begin_nested() as trial:
+        next_step = next(m for m in project.milestones if m.done_on is None)
+        implementation.report_progress(session, office, project, reported_on=DEMO_TODAY,
+                                       today=DEMO_TODAY, body="演示：节点完成",
+                                       milestone_id=next_step.id)
+        trial.rollback()
 
 
 def test_the_projects_tell_a_varied_story(session):

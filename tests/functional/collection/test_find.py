@@ -107,7 +107,7 @@ def test_an_import_with_bad_rows_imports_nothing_and_reports_each_row(client, db
     assert "此单元格为必填项，但为空。" in page  # row 3, 标题
     assert "未知的类别" in page  # row 4, 停车
     assert "只能导入 12345 热线和走访记录" in page
-    assert "<td>3</td><td>标题</td>" in page
+    assert '<td data-label="行">3</td><td data-label="列">标题</td>' in page
     assert db.scalar(select(func.count(Proposal.id))) == 0
 
 

@@ -66,7 +66,7 @@ def test_the_report_charts_each_step_with_the_same_numbers_in_its_table(client, 
     assert progress["x"] == [100] and table(page, "chart-progress")[0][-1] == "100"
 
     ballot = [key for key in re.findall(r'id="(chart-ballot-\d+)"', page)][0]
-    assert figure(page, ballot)["data"][0]["y"] == [1]
+    assert figure(page, ballot)["data"][0]["x"] == [1]  # horizontal bars: yes votes along x
     assert table(page, ballot)[0][1:4] == ["1", "0", "0"]
     assert "Below the bar: rectification" in page
     assert "只给官员看的意见" not in page  # comments are never published

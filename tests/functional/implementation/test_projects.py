@@ -41,15 +41,15 @@ def test_an_official_starts_an_adopted_candidate_and_plans_its_milestones(
     assert "和平社区老旧小区加装电梯" in desk
     url = f"/official/candidates/{adopted.candidate.id}/project"
     form = client.get(url).text
-    assert 'value="3500000"' in form and 'value="2027-07-01"' in form  # from the candidate
+    assert 'value="350"' in form and 'value="2027-07-01"' in form  # from the candidate
     bad = client.post(url, data={"lead_official_id": unit_official.id, "start_date": "2027-07-01",
-                                 "target_date": "2027-06-01", "budget": "3500000",
+                                 "target_date": "2027-06-01", "budget": "350",
                                  "report_interval_days": "30"})
     assert bad.status_code == 200 and 'aria-invalid="true"' in bad.text
     assert db.scalar(select(Project)) is None
     started = client.post(url, data={"lead_official_id": unit_official.id,
                                      "start_date": "2027-07-01", "target_date": "2027-10-31",
-                                     "budget": "3400000", "report_interval_days": "30"})
+                                     "budget": "340", "report_interval_days": "30"})
     project = db.scalar(select(Project))
     assert started.headers["Location"] == f"/official/projects/{project.id}/milestones"
     assert (project.responsible_unit, project.budget, project.category) == (
@@ -98,11 +98,11 @@ def test_reports_are_kept_as_history_and_milestones_make_the_progress(
     login(unit_official)
     client.get("/lang/en")
     first = client.post(f"/official/projects/{project.id}/report", data={
-        "reported_on": "2027-07-25", "body": "设计完成，招标结束。", "spend_to_date": "500000",
+        "reported_on": "2027-07-25", "body": "设计完成，招标结束。", "spend_to_date": "50",
         "milestone_id": str(project.milestones[0].id)})
     assert first.headers["Location"] == f"/projects/{project.id}#reports"
     client.post(f"/official/projects/{project.id}/report", data={
-        "reported_on": "2027-08-01", "body": "井道开挖。", "spend_to_date": "800000",
+        "reported_on": "2027-08-01", "body": "井道开挖。", "spend_to_date": "80",
         "milestone_id": "0"})
     db.expire_all()
     reports = db.scalars(select(ProgressReport).order_by(ProgressReport.id)).all()
@@ -112,12 +112,12 @@ def test_reports_are_kept_as_history_and_milestones_make_the_progress(
     assert project.milestones[0].done_on == date(2027, 7, 25)
 
     lower = client.post(f"/official/projects/{project.id}/report", data={
-        "reported_on": "2027-08-01", "body": "更正。", "spend_to_date": "700000",
+        "reported_on": "2027-08-01", "body": "更正。", "spend_to_date": "70",
         "milestone_id": "0"})
-    assert "cannot be less than in the last report (800000 yuan)" in lower.text
+    assert "cannot be less than in the last report (¥800,000)" in lower.text
     earlier = client.post(f"/official/projects/{project.id}/report", data={
         "reported_on": "2027-07-30", "body": "补报。", "milestone_id": "0"})
-    assert "The date is before the last report (2027-08-01)." in earlier.text
+    assert "The date is before the last report (Aug 1, 2027)." in earlier.text
     future = client.post(f"/official/projects/{project.id}/report", data={
         "reported_on": "2027-08-02", "body": "明天。", "milestone_id": "0"})
     assert "The date is in the future." in future.text
@@ -182,13 +182,16 @@ def test_status_and_traffic_light_follow_the_dates_with_a_fixed_clock(
     assert (status, light) == ("in_progress", "on_track") and "On track" in page
     status, light, page = seen(date(2027, 9, 10))  # no report since 07-25, due 08-24
     assert (status, light) == ("in_progress", "overdue")
-    assert "17 days late" in page and "Report overdue" in page
+    assert '<span class="late late-report">Progress report 17 days late</span>' in page
+    assert "late-target" not in page  # the target, 10-31, is still ahead: not late
     report(db, unit_official, project, date(2027, 9, 10), milestone=2)
     assert seen(date(2027, 9, 15))[:2] == ("in_progress", "on_track")
     status, light, page = seen(date(2027, 10, 5))  # 26 days to the target, 75% < 90%
     assert (status, light) == ("in_progress", "at_risk") and "At risk" in page
     status, light, page = seen(date(2027, 11, 5))
     assert (status, light) == ("delayed", "overdue") and "Delayed" in page
+    assert '<span class="late late-target">5 days late</span>' in page  # target 10-31
+    assert "Progress report 26 days late" in page  # reported 09-10, next due 10-10
     report(db, unit_official, project, date(2027, 11, 5), milestone=3)
     status, light, page = seen(date(2027, 11, 6))
     assert (status, light) == ("completed", "on_track") and "Completed on" in page
@@ -280,7 +283,8 @@ def test_the_public_overview_filters_and_charts_the_projects(
     assert "和平社区老旧小区加装电梯" in page and "In progress" in page
     assert '<progress class="bar" max="100" value="25"' in page
     assert 'id="chart-gantt-data"' in page and '"2027-08-01"' in page  # the today line
-    assert "<td class=\"num\">25</td>" in page  # the chart's numbers, in its table
+    # the chart's numbers, in its table
+    assert '<td class="num" data-label="Progress in percent">25</td>' in page
     for query in ("status=in_progress", "unit=区住建委", "category=housing", "location=和平"):
         assert "和平社区老旧小区加装电梯" in client.get(f"/projects?{query}").text, query
     for query in ("status=delayed", "unit=区教委", "category=health", "location=幸福社区"):

@@ -41,16 +41,16 @@ def test_the_report_form_asks_for_the_confirmation_and_keeps_what_was_typed(
     client.get("/lang/en")
     url = f"/official/projects/{project.id}/report"
     assert "The spending exceeds the budget" not in client.get(url).text  # not needed yet
-    typed = {"reported_on": "2027-08-01", "body": "设备进场。", "spend_to_date": "1000000000000",
+    typed = {"reported_on": "2027-08-01", "body": "设备进场。", "spend_to_date": "100000000",
              "milestone_id": "0"}
     answer = client.post(url, data=typed)
     assert answer.status_code == 200
-    assert "This is more than the project&#39;s budget of 3500000 yuan" in answer.text
+    assert "This is more than the project&#39;s budget of ¥3,500,000" in answer.text
     assert "The spending exceeds the budget" in answer.text  # the box to tick is offered
-    assert 'value="1000000000000"' in answer.text and "设备进场。" in answer.text
+    assert 'value="100000000"' in answer.text and "设备进场。" in answer.text
     assert db.scalar(select(ProgressReport)) is None
 
-    confirmed = client.post(url, data=dict(typed, spend_to_date="3800000",
+    confirmed = client.post(url, data=dict(typed, spend_to_date="380",
                                            confirm_over_budget="y"))
     assert confirmed.headers["Location"] == f"/projects/{project.id}#reports"
     assert db.scalar(select(ProgressReport.spend_to_date)) == 3_800_000
@@ -59,7 +59,7 @@ def test_the_report_form_asks_for_the_confirmation_and_keeps_what_was_typed(
 
     client.get("/lang/zh_Hans")
     answer = client.post(url, data=dict(typed, spend_to_date="4000000"))
-    assert "超过项目预算 3500000 元" in answer.text
+    assert "超过项目预算 350 万元" in answer.text
 
 
 def upload(client, text: str):
@@ -74,7 +74,7 @@ def test_the_bulk_update_refuses_a_row_above_the_budget(
     answer = upload(client, "项目编号,日期,进度,里程碑,累计支出,说明\n"
                             f"{project.id},2027-07-30,,1,1000000000000,设计完成\n")
     assert "Nothing was applied" in answer.text
-    assert "More than the project&#39;s budget of 3500000 yuan" in answer.text
+    assert "More than the project&#39;s budget of ¥3,500,000" in answer.text
     assert db.scalar(select(ProgressReport)) is None
 
 

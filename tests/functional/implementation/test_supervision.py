@@ -134,7 +134,9 @@ def test_escalation_lists_late_projects_logs_the_escalation_and_its_answer(
         supervision.escalate(db, unit_official, project, "unanswered", "自查",
                              today=date(2027, 8, 20))
     clock(date(2027, 9, 30))  # reports stopped on 07-25: due 08-24, now 37 days late
-    assert "Overdue beyond the threshold" in client.get("/official/supervision").text
+    listing = client.get("/official/supervision").text
+    assert "Overdue beyond the threshold: Progress report 37 days late" in listing
+    assert "past the target date" not in listing  # the target, 10-31, is still ahead
 
     client.post("/account/logout")
     login(unit_official)

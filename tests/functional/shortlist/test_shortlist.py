@@ -13,7 +13,7 @@ from votes.base import DomainError
 from votes.people import Role
 
 CANDIDATE = {"title": "和平社区老旧小区加装电梯", "description": "为 6 栋六层住宅加装电梯。",
-             "responsible_unit": "区住建委", "estimated_cost": "3500000",
+             "responsible_unit": "区住建委", "estimated_cost": "350",
              "funding_source": "区级财政", "policy_basis": "城市更新行动方案",
              "feasibility": "已完成管线勘察", "expected_completion": "2027-10-31",
              "location": "长江街道和平社区"}
@@ -115,7 +115,7 @@ def test_the_budget_view_warns(client, db, login, official, cycle, shortlisting)
     lift, lift2, canteen, _fan = shortlisting
     login(official)
     client.post(f"/official/cycles/{cycle.id}/shortlist",
-                data={"f-budget": "3000000", "f-seats": "2", "f-submit": "1"})
+                data={"f-budget": "300", "f-seats": "2", "f-submit": "1"})
     db.refresh(cycle)
     assert (cycle.budget, cycle.seats) == (3_000_000, 2)
     client.post(f"/official/cycles/{cycle.id}/candidates/new",
@@ -132,7 +132,7 @@ def test_submission_locks_the_shortlist_and_later_changes_are_public_amendments(
     lift, lift2, canteen, _fan = shortlisting
     login(official)
     client.post(f"/official/cycles/{cycle.id}/shortlist",
-                data={"f-budget": "10000000", "f-seats": "1", "f-submit": "1"})
+                data={"f-budget": "1000", "f-seats": "1", "f-submit": "1"})
     client.post(f"/official/cycles/{cycle.id}/candidates/new",
                 data={**CANDIDATE, "proposal_numbers": f"{lift.id},{lift2.id}"})
     early = client.post(f"/official/cycles/{cycle.id}/shortlist",
@@ -151,12 +151,12 @@ def test_submission_locks_the_shortlist_and_later_changes_are_public_amendments(
 
     candidate = db.scalar(select(Candidate))
     no_reason = client.post(f"/official/candidates/{candidate.id}/edit",
-                            data={**CANDIDATE, "estimated_cost": "3200000", "submit": "1"})
+                            data={**CANDIDATE, "estimated_cost": "320", "submit": "1"})
     assert no_reason.status_code == 200
     db.refresh(candidate)
     assert candidate.estimated_cost == 3_500_000
     client.post(f"/official/candidates/{candidate.id}/edit", data={
-        **CANDIDATE, "estimated_cost": "3200000", "reason": "招标后造价下调", "submit": "1"})
+        **CANDIDATE, "estimated_cost": "320", "reason": "招标后造价下调", "submit": "1"})
     db.refresh(candidate)
     assert candidate.estimated_cost == 3_200_000
     amendment = db.scalar(select(ShortlistAmendment))

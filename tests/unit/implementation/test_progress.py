@@ -15,6 +15,7 @@ from proposals.implementation.progress import (
     follow_up_late,
     needs_escalation,
     project_status,
+    report_days_late,
     report_due,
     report_overdue,
     traffic_light,
@@ -85,13 +86,55 @@ def test_a_completed_project_owes_no_report():
     assert report_overdue(START, TARGET, None, 30, completed=True) is False
 
 
-def test_days_late_is_the_larger_of_past_target_and_past_the_report_due_day():
-    assert days_late(START, TARGET, START + 40 * D, None, 30) == 10
-    assert days_late(START, TARGET, START + 40 * D, START + 35 * D, 30) == 0
-    assert days_late(START, TARGET, TARGET + 5 * D, TARGET, 30) == 5
-    assert days_late(START, TARGET, TARGET + 5 * D, TARGET - 60 * D, 30) == 35
-    assert days_late(START, TARGET, TARGET + 50 * D, None, 30, completed=True) == 0
-    assert days_late(START, TARGET, START - 100 * D, None, 30) == 0
+@pytest.mark.parametrize(("today", "late"), [
+    (START - 100 * D, 0), (START, 0),
+    (TARGET - D, 0), (TARGET, 0),  # the target day itself is still on time
+    (TARGET + D, 1), (TARGET + 30 * D, 30), (TARGET + 141 * D, 141),
+])
+def test_days_late_count_from_the_target_date(today, late):
+    assert days_late(TARGET, today) == late
+
+
+def test_a_completed_project_is_never_late():
+    assert days_late(TARGET, TARGET + 50 * D, completed=True) == 0
+
+
+@pytest.mark.parametrize(("today", "last", "late"), [
+    (START - 10 * D, None, 0),  # nothing is owed before the start
+    (START + 30 * D, None, 0),  # due on the 30th day after the start: still in time
+    (START + 31 * D, None, 1),
+    (START + 60 * D, None, 30),
+    (date(2027, 6, 9), date(2027, 5, 10), 0),  # due one interval after the last report
+    (date(2027, 6, 10), date(2027, 5, 10), 1),
+    (TARGET + 5 * D, TARGET - 60 * D, 35),  # reports are still owed past the target
+])
+def test_report_days_late_count_from_the_day_the_report_was_due(today, last, late):
+    assert report_days_late(START, today, last, 30) == late
+    assert report_overdue(START, today, last, 30) is (late > 0)
+
+
+def test_a_completed_project_owes_no_report_however_long_ago_the_last():
+    assert report_days_late(START, TARGET + 90 * D, START, 30, completed=True) == 0
+
+
+def test_a_missed_report_does_not_make_the_project_late():
+    """The tester's case: 171 days without a report, the planned end still ahead."""
+    today = START + 171 * D
+    standing = assess(start=START, target=TARGET, today=today, progress=30,
+                      last_report_on=None, interval_days=30)
+    assert today < TARGET and standing.status is Status.IN_PROGRESS
+    assert (standing.days_late, standing.report_days_late) == (0, 141)
+    assert standing.report_overdue is True
+
+
+def test_past_the_target_and_without_a_report_each_count_from_their_own_day():
+    standing = assess(start=START, target=TARGET, today=TARGET + 5 * D, progress=60,
+                      last_report_on=TARGET - 60 * D, interval_days=30)
+    assert (standing.days_late, standing.report_days_late) == (5, 35)
+    reported = assess(start=START, target=TARGET, today=TARGET + 5 * D, progress=60,
+                      last_report_on=TARGET, interval_days=30)
+    assert (reported.days_late, reported.report_days_late) == (5, 0)
+    assert reported.status is Status.DELAYED and reported.report_overdue is False
 
 
 # --- status ----------------------------------------------------------------------
@@ -174,7 +217,8 @@ def test_assess_puts_every_rule_together():
                       last_report_on=date(2027, 6, 1), interval_days=30)
     assert standing.progress == 20 and standing.expected == 50
     assert standing.status is Status.IN_PROGRESS and standing.light is Light.OVERDUE
-    assert standing.report_overdue is True and standing.days_late == 31
+    assert standing.report_overdue is True and standing.report_days_late == 31
+    assert standing.days_late == 0  # the target is months ahead
 
 
 @pytest.mark.parametrize("progress", [-1, 101])
@@ -208,7 +252,15 @@ def test_escalation_when_late_by_more_than_the_threshold():
 
 
 def test_escalation_when_reports_stopped_long_ago():
-    assert escalation(date(2027, 8, 1), last=date(2027, 5, 1)).grounds == (Grounds.OVERDUE,)
+    check = escalation(date(2027, 8, 1), last=date(2027, 5, 1))
+    assert check.grounds == (Grounds.OVERDUE,)
+    assert (check.days_late, check.report_days_late) == (0, 62)
+
+
+def test_escalation_for_a_missed_report_has_the_same_threshold():
+    # last report 05-01, due 05-31: 30 days late on 06-30, 31 on 07-01
+    assert escalation(date(2027, 6, 30), last=date(2027, 5, 1)).grounds == ()
+    assert escalation(date(2027, 7, 1), last=date(2027, 5, 1)).grounds == (Grounds.OVERDUE,)
 
 
 def test_escalation_for_late_follow_ups_and_both_grounds_together():
