@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -65,3 +66,68 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- watched pages: every console error, CSP violation or failed request fails the test ------
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def watched(browser, request):
+    """Open pages that fail the test on any console error (a CSP violation is one), page
+    error, failed request or unexpected error status. When the test fails, each page's
+    screenshot and console log are kept in test-artifacts/e2e/ for whoever reads CI's output.
+
+    watched(viewport=..., locale="zh-CN", allow=(422,)) -> a new page in its own context;
+    `allow` lists statuses a test provokes on purpose (a refused form answers 422).
+    """
+    pages, problems, logs = [], [], []
+
+    def open_page(viewport=None, locale="zh-CN", allow=(422,)):
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                      locale=locale)
+        page = context.new_page()
+        log: list[str] = []
+        logs.append(log)
+
+        def on_console(message):
+            log.append(f"[{message.type}] {message.text}")
+            allowed = any(f"status of {status}" in message.text for status in allow)
+            if message.type == "error" and not allowed:
+                problems.append(f"console error on {page.url}: {message.text}")
+
+        def on_response(response):
+            if response.status >= 400 and response.status not in allow:
+                problems.append(f"{response.status} for {response.url}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: problems.append(f"page error on {page.url}: {error}"))
+        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+        page.on("response", on_response)
+        pages.append(page)
+        return page
+
+    yield open_page
+    call = getattr(request.node, "report_call", None)
+    if (call is not None and call.failed) or problems:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+        for i, (page, log) in enumerate(zip(pages, logs, strict=True)):
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{i}.png"), full_page=True)
+            except Exception as exc:  # a closed page still gets its log written
+                log.append(f"(no screenshot: {exc})")
+            (ARTIFACTS / f"{name}-{i}.log").write_text(
+                "\n".join([page.url, *log, *problems]), encoding="utf-8")
+    for page in pages:
+        page.context.close()
+    if problems and not (call is not None and call.failed):
+        pytest.fail("the browser reported problems:\n" + "\n".join(problems))
