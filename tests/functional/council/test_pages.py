@@ -41,6 +41,29 @@ def test_an_empty_council_page_reads_well_in_english(app, client, council):
     assert client.get(f"/councils/{council.council.id + 999}").status_code == 404
 
 
+def test_the_council_desk_lists_the_ballots_open_to_the_member(
+        app, client, db, login, council, official, make_user):
+    from votes.casting import cast_ballot, create_ballot, open_ballot
+    from votes.rules import BallotRules
+
+    app.config["TODAY"] = date(2027, 3, 1)
+    ballot = create_ballot(db, official, council.assembly, "motion", None, "议事会表决：公共收益使用",
+                           BallotRules(seats=1), [{"title": "同意"}])
+    open_ballot(db, official, ballot, on=date(2027, 3, 1), voters=council.members[:2])
+    db.commit()
+    client.get("/lang/en")
+    login(council.members[1])
+    desk = client.get("/delegate/council").text
+    assert "Voting open to you" in desk and "议事会表决：公共收益使用" in desk
+    assert f'href="/delegate/ballots/{ballot.id}"' in desk and "You have voted" not in desk
+    cast_ballot(db, ballot.id, council.members[1], {ballot.options[0].id: "yes"})
+    db.commit()
+    assert "You have voted" in client.get("/delegate/council").text
+    client.post("/account/logout")
+    login(council.members[2])  # a member not on this ballot's roster is not offered it
+    assert "议事会表决：公共收益使用" not in client.get("/delegate/council").text
+
+
 def test_members_and_residents_find_their_desks(app, client, db, login, council, make_user):
     app.config["TODAY"] = date(2027, 3, 1)
     client.get("/lang/en")
