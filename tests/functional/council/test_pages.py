@@ -47,8 +47,8 @@ def test_the_council_desk_lists_the_ballots_open_to_the_member(
     from votes.rules import BallotRules
 
     app.config["TODAY"] = date(2027, 3, 1)
-    ballot = create_ballot(db, official, council.assembly, "motion", None, "议事会表决：公共收益使用",
-                           BallotRules(seats=1), [{"title": "同意"}])
+    ballot = create_ballot(db, official, council.assembly, "motion", None,
+                           "议事会表决：公共收益使用", BallotRules(seats=1), [{"title": "同意"}])
     open_ballot(db, official, ballot, on=date(2027, 3, 1), voters=council.members[:2])
     db.commit()
     client.get("/lang/en")
