@@ -40,6 +40,18 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Database at {revision}.")
 
 
+@db_group.command("reindex", help="Rebuild the proposals' search text with today's word list.")
+@with_appcontext
+def db_reindex() -> None:
+    from app.db import get_session
+    from proposals.collection.services import reindex_search
+
+    session = get_session()
+    changed = reindex_search(session)
+    session.commit()
+    click.echo(f"{changed} proposals re-indexed.")
+
+
 @db_group.command("revision", help="Write a new migration from the models' changes.")
 @click.option("-m", "--message", required=True)
 def db_revision(message: str) -> None:

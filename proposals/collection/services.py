@@ -367,3 +367,21 @@ def mark_read(session: Session, user_id: int) -> None:
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+
+
+def reindex_search(session: Session) -> int:
+    """Rebuild every proposal's search text with today's word list; returns how many changed.
+
+    Run after the dictionary (proposals/collection/data/userdict.txt) changes: text indexed
+    before was cut into words the old way, so a search for a new whole word would miss it.
+    """
+    changed = 0
+    rows = session.execute(select(Proposal.id, Proposal.title, Proposal.description,
+                                  Proposal.search_text)).all()
+    for proposal_id, title, description, indexed in rows:
+        text = search_document(title, description)
+        if text != indexed:
+            session.execute(update(Proposal).where(Proposal.id == proposal_id)
+                            .values(search_text=text))
+            changed += 1
+    return changed

@@ -50,3 +50,27 @@ def test_seed_demo_fills_every_page_and_is_idempotent(app, db, client):
     cycle = db.scalar(select(Cycle).where(Cycle.stage == "closed"))
     total = db.scalar(select(func.count(Proposal.id)).where(Proposal.cycle_id == cycle.id))
     assert f"共收到 {total} 条项目建议" in client.get(f"/cycles/{cycle.id}").text
+
+
+def test_reindex_rebuilds_search_text_indexed_the_old_way(app, db, propose, resident):
+    from sqlalchemy import update
+
+    from proposals.collection.queries import search_clause
+
+    proposal = propose(resident, title="开设四点半课堂", description="放学后孩子无人照看。")
+    # As a proposal indexed before 四点半课堂 was a word: cut into fragments.
+    db.execute(update(Proposal).where(Proposal.id == proposal.id)
+               .values(search_text="开设 四点 半 课堂 放学 后 孩子 无人 照看"))
+    db.commit()
+
+    def found() -> list[int]:
+        return list(db.scalars(select(Proposal.id).where(search_clause(db, "四点半课堂"))))
+
+    assert found() == []
+    result = app.test_cli_runner().invoke(args=["db", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "1 proposals re-indexed." in result.output
+    db.expire_all()
+    assert found() == [proposal.id]
+    again = app.test_cli_runner().invoke(args=["db", "reindex"])
+    assert "0 proposals re-indexed." in again.output
