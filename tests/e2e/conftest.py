@@ -110,7 +110,12 @@ def watched(browser, request):
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: problems.append(f"page error on {page.url}: {error}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+        def on_failed(request):
+            # Leaving a page cancels what it was still loading (ERR_ABORTED): not a fault.
+            if "ERR_ABORTED" not in (request.failure or ""):
+                problems.append(f"request failed: {request.url} ({request.failure})")
+
+        page.on("requestfailed", on_failed)
         page.on("response", on_response)
         pages.append(page)
         return page
