@@ -26,7 +26,7 @@ def test_home_page_in_chinese_then_english(page, live_server):
     assert page.locator("h1").inner_text() == "民生实事，由人民代表票决"
     # On a phone the menu is folded; it opens with a tap.
     page.get_by_role("button", name="菜单").click()
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("link", name="English", exact=True).click()
     page.wait_for_url(live_server + "/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "decided by the people’s representatives" in page.locator("h1").inner_text()
