@@ -59,6 +59,11 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         default_translation_directories=str(ROOT / "app" / "translations"),
     )
     limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -40,6 +40,15 @@ def _positive(env: dict[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _whole(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"{name} must be a whole number from 0 to 5, not {raw!r}")
+    return int(raw)
+
+
 def load_config(environ: dict[str, str] | None = None, instance: Path | None = None) -> dict:
     env = dict(os.environ if environ is None else environ)
     instance = instance or Path(env.get("YISHI_INSTANCE", ROOT / "instance"))
@@ -86,6 +95,13 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "BABEL_DEFAULT_TIMEZONE": env.get("YISHI_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ("zh_Hans", "en"),
         "LOGIN_RATE_LIMIT": env.get("YISHI_LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
+        # Sign-in attempts on one account, from wherever they come: slows a guesser who
+        # spreads over many addresses, while each address keeps its own limit above.
+        "ACCOUNT_RATE_LIMIT": env.get("YISHI_ACCOUNT_RATE_LIMIT", "10 per minute;50 per hour"),
+        # How many proxies (nginx, a load balancer) stand in front of the app and add to
+        # X-Forwarded-For: their entries are trusted, so limits and the audit log see the
+        # client's address. 0 (the default) trusts none: a client could forge the header.
+        "TRUSTED_PROXIES": _whole(env, "YISHI_TRUSTED_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PAGE_SIZE": 20,

@@ -39,9 +39,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["ACCOUNT_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """The account a sign-in attempt is for, as its counter's key (names are lower-case)."""
+    return "account:" + (request.form.get("username") or "").strip().lower()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_next_url())

@@ -127,5 +127,32 @@ def set_language(code: str):
 @bp.route("/healthz")
 @allow(PUBLIC)
 def healthz():
+    """Alive: the process answers (and reaches its database)."""
     get_session().execute(select(1))
     return {"status": "ok"}
+
+
+@bp.route("/readyz")
+@allow(PUBLIC)
+def readyz():
+    """Ready for traffic: the database answers and, where REDIS_URL is set, Redis does (the
+    shared rate-limit counts live there). 503 with what failed, so a balancer skips us."""
+    checks = {}
+    try:
+        get_session().execute(select(1))
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means not ready; the detail goes to the log
+        current_app.logger.exception("readiness: the database does not answer")
+        checks["database"] = "unavailable"
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+            checks["redis"] = "ok"
+        except redis.RedisError:
+            current_app.logger.warning("readiness: Redis does not answer at the configured URL")
+            checks["redis"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503

@@ -202,3 +202,67 @@ def test_a_resident_updates_their_name_and_community(client, db, make_user, logi
     db.refresh(user)
     assert (user.display_name, user.community, user.email) == ("新名字", "幸福社区", None)
     assert "新名字" in client.get("/").text
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit(
+        app, client, make_user, tmp_path):
+    from app import create_app
+    from tests.conftest import environ_for
+
+    user = make_user()
+    proxied = create_app(overrides={"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "2 per minute",
+                                    "ACCOUNT_RATE_LIMIT": "100 per minute"},
+                         environ=environ_for(tmp_path, YISHI_TRUSTED_PROXIES="1"))
+    proxied.extensions["yishi.sessionmaker"] = app.extensions["yishi.sessionmaker"]
+    proxied.extensions["yishi.writer_sessionmaker"] = app.extensions["yishi.writer_sessionmaker"]
+    browser = proxied.test_client()
+
+    def attempt(address: str) -> int:
+        return browser.post("/account/login", data={"username": user.username, "password": "x"},
+                            headers={"X-Forwarded-For": address}).status_code
+
+    # nginx adds the client's address; the app sees it, so one client's mistakes are its own.
+    assert [attempt("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+    assert attempt("198.51.100.9") == 200
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(app, client,
+                                                                            make_user):
+    app.config.update(LOGIN_RATE_LIMIT="2 per minute", ACCOUNT_RATE_LIMIT="100 per minute")
+    user = make_user()
+
+    def attempt(address: str) -> int:
+        return client.post("/account/login", data={"username": user.username, "password": "x"},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [attempt(f"192.0.2.{i}") for i in range(3)] == [200, 200, 429]
+
+
+def test_one_account_has_a_limit_of_its_own_wherever_the_attempts_come_from(
+        app, make_user, tmp_path):
+    from app import create_app
+    from tests.conftest import environ_for
+
+    user, other = make_user(), make_user()
+    proxied = create_app(overrides={"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "100 per minute",
+                                    "ACCOUNT_RATE_LIMIT": "3 per minute"},
+                         environ=environ_for(tmp_path, YISHI_TRUSTED_PROXIES="1"))
+    proxied.extensions["yishi.sessionmaker"] = app.extensions["yishi.sessionmaker"]
+    proxied.extensions["yishi.writer_sessionmaker"] = app.extensions["yishi.writer_sessionmaker"]
+    browser = proxied.test_client()
+
+    def attempt(username: str, i: int) -> int:
+        return browser.post("/account/login", data={"username": username, "password": "x"},
+                            headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+
+    assert [attempt(user.username.upper(), i) for i in range(4)] == [200, 200, 200, 429]
+    assert attempt(other.username, 9) == 200  # another account is not held back
+
+
+def test_readiness_says_what_does_not_answer(app, client):
+    assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok"}
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    answer = client.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.get_json() == {"status": "unavailable", "database": "ok",
+                                 "redis": "unavailable"}

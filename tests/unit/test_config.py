@@ -58,3 +58,14 @@ def test_production_cookies_are_secure_and_environment_values_are_used(tmp_path)
 
 def test_development_cookies_work_over_plain_http(tmp_path):
     assert load_config({}, instance=tmp_path)["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.mark.parametrize("value", ["one", "-1", "6"])
+def test_a_proxy_count_that_is_not_a_small_whole_number_is_refused(tmp_path, value):
+    with pytest.raises(ConfigError, match="YISHI_TRUSTED_PROXIES"):
+        load_config({"YISHI_TRUSTED_PROXIES": value}, instance=tmp_path)
+
+
+def test_no_proxy_is_trusted_unless_configured(tmp_path):
+    assert load_config({}, instance=tmp_path)["TRUSTED_PROXIES"] == 0
+    assert load_config({"YISHI_TRUSTED_PROXIES": "1"}, instance=tmp_path)["TRUSTED_PROXIES"] == 1
