@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -38,6 +39,36 @@ def db_upgrade(revision: str) -> None:
 def db_downgrade(revision: str) -> None:
     migrate.downgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Database at {revision}.")
+
+
+@db_group.command("backup", help="Copy the SQLite database, consistently, while the app runs.")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def db_backup(target: str) -> None:
+    """SQLite's online backup: a consistent copy even while requests write, page by page.
+
+    PostgreSQL is backed up with its own tool (pg_dump); see the README's "Backups".
+    """
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(current_app.config["DATABASE_URL"])
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        raise click.ClickException(
+            "This database is not a SQLite file; back PostgreSQL up with pg_dump "
+            "(README, “Backups”).")
+    if Path(target).exists():
+        raise click.ClickException(f"{target} exists already; choose a new file.")
+    source = sqlite3.connect(url.database)
+    copy = sqlite3.connect(target)
+    try:
+        with copy:
+            source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+    finally:
+        copy.close()
+        source.close()
+    click.echo(f"Backed up to {target}.")
 
 
 @db_group.command("reindex", help="Rebuild the proposals' search text with today's word list.")

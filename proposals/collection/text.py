@@ -91,6 +91,11 @@ _tokenizer_lock = threading.Lock()
 _ID = TypeVar("_ID", bound=Hashable)
 
 
+def warm_up() -> None:
+    """Build the tokenizer now (a server's master does, before it forks its workers)."""
+    _jieba()
+
+
 def _jieba() -> jieba.Tokenizer:
     """Return the shared tokenizer, loading jieba's dictionary on first use."""
     global _tokenizer
