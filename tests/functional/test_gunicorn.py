@@ -68,5 +68,17 @@ def test_two_preloaded_workers_serve_pages_search_and_readiness(served):
     for _ in range(6):  # spread over both workers: each opened its own connections
         status, page = fetch(base + "/proposals?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF")
         assert status == 200 and "加装电梯" in page
-    workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
-    assert len(workers.stdout.split()) == 2
+    assert len(children(server.pid)) == 2
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, read from /proc (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
