@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from flask_login import current_user
 
-from app import db
+from app import db, logs
 from app.config import ROOT, load_config
 from app.extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
 from app.numbers import IdConverter
@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     app.url_map.converters["int"] = IdConverter  # every <int:...>: 1..2**31-1, else 404
 
     db.init_app(app)
+    logs.init_app(app)
     connect_contexts()  # the contexts' event handlers (proposals.wiring), once per process
 
     from app.auth.access import Anonymous, enforce_access

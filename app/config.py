@@ -10,6 +10,7 @@ from proposals.collection.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PROPOSAL
 
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "testing", "production")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # The largest request is a proposal or a progress report with its full count of photos,
 # each at the per-photo limit; the rest of the form (a 4,000-character report is 12 KB
 # of UTF-8, plus the multipart framing) fits many times over in 1 MB.
@@ -40,6 +41,13 @@ def _positive(env: dict[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip() or allowed[0]
+    if raw not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
+
+
 def _whole(env: dict[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
@@ -47,6 +55,13 @@ def _whole(env: dict[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) > 5:
         raise ConfigError(f"{name} must be a whole number from 0 to 5, not {raw!r}")
     return int(raw)
+
+
+def _log_level(env: dict[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip().upper() or default
+    if raw not in LOG_LEVELS:
+        raise ConfigError(f"{name} must be one of {', '.join(LOG_LEVELS)}, not {raw!r}")
+    return raw
 
 
 def load_config(environ: dict[str, str] | None = None, instance: Path | None = None) -> dict:
@@ -75,6 +90,7 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "REDIS_URL": redis_url,
         "INSTANCE_PATH": str(instance),
         "UPLOAD_DIR": env.get("YISHI_UPLOAD_DIR", str(instance / "uploads")),
+        "PHOTO_STORE": _choice(env, "YISHI_PHOTO_STORE", ("database", "files")),
         "TESTING": name == "testing",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -111,4 +127,8 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "FOLLOW_UP_ANSWER_DAYS": _positive(env, "YISHI_FOLLOW_UP_ANSWER_DAYS", 15),
         # Days an evaluation round stays open before it may close, so everyone can rate.
         "EVALUATION_MIN_OPEN_DAYS": _positive(env, "YISHI_EVALUATION_MIN_OPEN_DAYS", 14),
+        # One JSON line per request on the "yishi.requests" logger (app/logs.py), without
+        # anything about the person; 0 turns it off. At ERROR, only failed requests.
+        "REQUEST_LOG": env.get("YISHI_REQUEST_LOG", "1") != "0",
+        "REQUEST_LOG_LEVEL": _log_level(env, "YISHI_REQUEST_LOG_LEVEL", "INFO"),
     }
