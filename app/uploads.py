@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from flask import Response, abort, current_app, send_file
@@ -13,12 +14,12 @@ from proposals.collection.photos import (
     MAX_PHOTO_BYTES,
     MAX_PHOTO_PIXELS,
     MAX_PHOTOS_PER_PROPOSAL,
+    DatabaseStore,
+    FileStore,
     PhotoRejected,
     StoredPhoto,
-    delete_photo,
-    photo_path,
+    prepare_photo,
     serving_headers,
-    store_photo,
 )
 
 # A photo opened on its own runs nothing, even if a browser were fooled about its type.
@@ -34,6 +35,18 @@ PHOTO_HELP = _l("Up to %(n)d photos, JPEG, PNG or WebP, at most %(mb)d MB each a
 
 def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
+
+
+def photo_store() -> FileStore | DatabaseStore:
+    """Where photos are kept (YISHI_PHOTO_STORE): in the database by default, so every app
+    server sees every photo; or as files in UPLOAD_DIR. The database store still finds
+    photos kept as files before it was chosen."""
+    files = FileStore(upload_dir())
+    if current_app.config["PHOTO_STORE"] == "files":
+        return files
+    from app.db import get_session
+
+    return DatabaseStore(get_session(), fallback=files)
 
 
 def photo_message(rejected: PhotoRejected, name: str) -> str:
@@ -56,16 +69,29 @@ def store_all(files) -> tuple[list[StoredPhoto], list[str]]:
     stored, errors = [], []
     for upload in files:
         try:
-            stored.append(store_photo(upload.stream, upload.filename, upload_dir()))
+            stored.append(prepare_photo(upload.stream, upload.filename))
         except PhotoRejected as rejected:
             errors.append(photo_message(rejected, upload.filename))
     if errors:
-        discard(stored)
         return [], errors
+    store = photo_store()
+    if isinstance(store, FileStore):  # files are written now and removed again by discard()
+        for item in stored:
+            store.put(item.key, item.data)
     return stored, []
 
 
+def keep(stored: list[StoredPhoto]) -> None:
+    """Inside the unit of work that records the photos: the database store writes their
+    bytes in the same transaction (the file store wrote them in store_all)."""
+    store = photo_store()
+    if isinstance(store, DatabaseStore):
+        for item in stored:
+            store.put(item.key, item.data)
+
+
 def attach(proposal: Proposal, stored: list[StoredPhoto]) -> None:
+    keep(stored)
     for item in stored:
         proposal.photos.append(ProposalPhoto(
             key=item.key, content_type=item.content_type, size=item.size,
@@ -73,17 +99,21 @@ def attach(proposal: Proposal, stored: list[StoredPhoto]) -> None:
 
 
 def discard(stored: list[StoredPhoto]) -> None:
+    """After a rollback: remove files written for nothing (database rows went with it)."""
+    store = FileStore(upload_dir())
     for item in stored:
-        delete_photo(upload_dir(), item.key)
+        store.delete(item.key)
 
 
 def send_photo(key: str, content_type: str, *, public: bool = True) -> Response:
     """A stored photo's bytes with the headers that keep a browser from running them; 404
     when the file is gone. The caller has already checked who may see it."""
     try:
-        path = photo_path(upload_dir(), key)
+        data = photo_store().get(key)
     except FileNotFoundError:
         abort(404)
-    response = send_file(path, mimetype=content_type, conditional=True, max_age=86400)
+    # A key names one photo forever, so it is its own ETag.
+    response = send_file(io.BytesIO(data), mimetype=content_type, conditional=True,
+                         max_age=86400, etag=key, download_name=key)
     response.headers.update(serving_headers(content_type, public=public))
     return response

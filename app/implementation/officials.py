@@ -31,7 +31,7 @@ from app.implementation.support import inspections_of, load_project, today
 from app.messages import domain_message
 from app.numbers import arg_int, whole_number
 from app.officials import bp
-from app.uploads import discard, store_all
+from app.uploads import discard, keep, store_all
 from proposals.collection.importing import MAX_BYTES
 from proposals.cycles.models import Cycle
 from proposals.implementation import services as implementation
@@ -159,6 +159,7 @@ def report_progress(project_id: int):
         else:
             with writing(form, success=_("The report is published."),
                          undo=lambda: discard(stored)) as work:
+                keep(stored)
                 implementation.report_progress(
                     db, current_user, project, reported_on=form.reported_on.data,
                     body=form.body.data, today=day, spend_to_date=form.spend_to_date.data,

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -124,6 +125,15 @@ class Proposal(Base):
         CheckConstraint("status != 'declined' OR (decline_ground IS NOT NULL"
                         " AND decline_reason IS NOT NULL)", name="declined_with_reason"),
     )
+
+
+class PhotoBlob(Base):
+    """A stored photo's bytes, by its key (photos.DatabaseStore): proposals' and reports'."""
+
+    __tablename__ = "photo_blobs"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ProposalPhoto(Base):

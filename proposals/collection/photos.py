@@ -9,14 +9,17 @@ import secrets
 import tempfile
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image, ImageOps
+from sqlalchemy import delete, select
 
 __all__ = [
     "ALLOWED",
+    "DatabaseStore",
+    "FileStore",
     "MAX_PHOTOS_PER_PROPOSAL",
     "MAX_PHOTO_BYTES",
     "MAX_PHOTO_PIXELS",
@@ -24,6 +27,7 @@ __all__ = [
     "StoredPhoto",
     "delete_photo",
     "photo_path",
+    "prepare_photo",
     "sanitise_name",
     "serving_headers",
     "sniff_type",
@@ -81,6 +85,7 @@ class StoredPhoto:
     content_type: str
     size: int
     original_name: str = ""
+    data: bytes = field(default=b"", repr=False, compare=False)  # the re-encoded bytes
 
 
 def sniff_type(head: bytes) -> str | None:
@@ -205,6 +210,14 @@ def _webp_bitstream(data: bytes) -> bytes | None:
 def store_photo(stream: BinaryIO, original_name: str, directory: Path) -> StoredPhoto:
     """Check the upload, decode it and write a fresh encoding of its pixels (metadata
     stripped) under a fresh random key; PhotoRejected leaves no file."""
+    photo = prepare_photo(stream, original_name)
+    FileStore(directory).put(photo.key, photo.data)
+    return photo
+
+
+def prepare_photo(stream: BinaryIO, original_name: str) -> StoredPhoto:
+    """Check the upload and re-encode its pixels (metadata stripped) under a fresh random
+    key, in memory; where it is kept is the store's business (FileStore, DatabaseStore)."""
     data = _read_capped(stream)
     if not data:
         raise PhotoRejected("empty")
@@ -220,31 +233,75 @@ def store_photo(stream: BinaryIO, original_name: str, directory: Path) -> Stored
     # Decoding proves the bytes are a picture of that type; what is stored and served is
     # a re-encoding, so nothing the upload carried besides its pixels reaches the public.
     data = _encode(_decode(data, content_type), content_type, data)
-
-    directory = Path(directory)
-    directory.mkdir(mode=0o750, parents=True, exist_ok=True)
     # 18 random bytes: unguessable, so knowing one photo's URL reveals no other;
-    # a collision is astronomically unlikely, so os.replace never clobbers in practice.
+    # a collision is astronomically unlikely, so a store never clobbers in practice.
     key = secrets.token_urlsafe(18) + ALLOWED[content_type]
-    # The temp file lives in the same directory so os.replace is an atomic rename:
-    # readers see either no file or the whole photo, never a partial write.
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o640)  # explicit, so the umask can't widen it
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, directory / key)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return StoredPhoto(
-        key=key,
-        content_type=content_type,
-        size=len(data),
-        original_name=sanitise_name(original_name),
-    )
+    return StoredPhoto(key=key, content_type=content_type, size=len(data),
+                       original_name=sanitise_name(original_name), data=data)
+
+
+# --- where photos are kept --------------------------------------------------------------------
+
+
+class FileStore:
+    """Photos as files in one directory: for a single app server, or a shared volume."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.directory.mkdir(mode=0o750, parents=True, exist_ok=True)
+        # The temp file lives in the same directory so os.replace is an atomic rename:
+        # readers see either no file or the whole photo, never a partial write.
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".upload-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), 0o640)  # explicit, so the umask can't widen it
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.directory / key)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str) -> bytes:
+        return photo_path(self.directory, key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        delete_photo(self.directory, key)
+
+
+class DatabaseStore:
+    """Photos as rows of the database (table photo_blobs), in the transaction of the record
+    they belong to: every app server sees them, a backup holds them, a rollback takes them
+    back. Photos kept as files before (`fallback`) are still found there."""
+
+    def __init__(self, session, fallback: FileStore | None = None) -> None:
+        self.session = session
+        self.fallback = fallback
+
+    def put(self, key: str, data: bytes) -> None:
+        from proposals.collection.models import PhotoBlob
+
+        self.session.add(PhotoBlob(key=key, data=data))
+
+    def get(self, key: str) -> bytes:
+        from proposals.collection.models import PhotoBlob
+
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise FileNotFoundError(f"no photo {key!r}")
+        data = self.session.scalar(select(PhotoBlob.data).where(PhotoBlob.key == key))
+        if data is not None:
+            return bytes(data)
+        if self.fallback is not None:
+            return self.fallback.get(key)
+        raise FileNotFoundError(f"no photo {key!r}")
+
+    def delete(self, key: str) -> None:
+        from proposals.collection.models import PhotoBlob
+
+        self.session.execute(delete(PhotoBlob).where(PhotoBlob.key == key))
 
 
 def photo_path(directory: Path, key: str) -> Path:

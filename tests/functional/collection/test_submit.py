@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from proposals.collection.models import Follow, Proposal, ProposalPhoto
+from proposals.collection.models import Follow, PhotoBlob, Proposal, ProposalPhoto
 from proposals.collection.photos import MAX_PHOTO_BYTES
 from tests.functional.builders import png_bytes
 
@@ -76,8 +76,9 @@ def test_a_photo_is_stored_outside_static_and_served_safely(client, db, login, r
     assert response.status_code == 302
     photo = db.scalar(select(ProposalPhoto))
     assert photo.content_type == "image/png" and photo.original_name == "楼道.png"
-    stored = tmp_path / "uploads" / photo.key
-    assert stored.read_bytes() == png_bytes()
+    # Kept in the database, in the proposal's transaction: no file anywhere.
+    assert db.get(PhotoBlob, photo.key).data == png_bytes()
+    assert not (tmp_path / "uploads" / photo.key).exists()
     served = client.get(f"/photos/{photo.key}")
     assert served.status_code == 200 and served.data == png_bytes()
     assert served.headers["Content-Type"] == "image/png"
@@ -158,3 +159,37 @@ def test_residents_cannot_enter_on_behalf(client, login, resident, cycle):
     response = client.post(f"/official/cycles/{cycle.id}/enter",
                            data=form(channel="visit", proposer_name="某人"))
     assert response.status_code == 403
+
+
+def test_a_photo_uploaded_through_one_app_server_is_served_by_another(
+        client, db, login, resident, cycle, app, tmp_path):
+    from app import create_app
+    from tests.conftest import environ_for
+
+    login(resident)
+    client.post(f"/resident/cycles/{cycle.id}/propose",
+                data={**form(), "photos": [(__import__("io").BytesIO(png_bytes()), "a.png")]},
+                content_type="multipart/form-data")
+    photo = db.scalar(select(ProposalPhoto))
+    # A second server: its own instance folder, the same database.
+    other = create_app(environ=environ_for(tmp_path / "second-server"))
+    other.extensions["yishi.sessionmaker"] = app.extensions["yishi.sessionmaker"]
+    other.extensions["yishi.writer_sessionmaker"] = app.extensions["yishi.writer_sessionmaker"]
+    served = other.test_client().get(f"/photos/{photo.key}")
+    assert served.status_code == 200 and served.data == png_bytes()
+
+
+def test_photos_kept_as_files_stay_served_and_the_file_store_still_works(
+        client, db, login, resident, cycle, app, tmp_path):
+    app.config["PHOTO_STORE"] = "files"
+    login(resident)
+    client.post(f"/resident/cycles/{cycle.id}/propose",
+                data={**form(), "photos": [(__import__("io").BytesIO(png_bytes()), "b.png")]},
+                content_type="multipart/form-data")
+    photo = db.scalar(select(ProposalPhoto))
+    assert (tmp_path / "uploads" / photo.key).read_bytes() == png_bytes()
+    assert db.get(PhotoBlob, photo.key) is None
+    # Switched to the database later: the photo kept as a file is still found.
+    app.config["PHOTO_STORE"] = "database"
+    served = client.get(f"/photos/{photo.key}")
+    assert served.status_code == 200 and served.data == png_bytes()

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from proposals.collection.models import Proposal, ProposalPhoto
+from proposals.collection.models import PhotoBlob, Proposal, ProposalPhoto
 from proposals.collection.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PROPOSAL
 from proposals.implementation.models import ProgressReport
 
@@ -58,7 +58,8 @@ def test_the_form_states_the_limits_and_takes_four_photos_of_four_and_a_half_mb(
     created = db.scalar(select(Proposal).where(Proposal.title == TEXT["title"]))
     assert len(created.photos) == 4
     assert {p.content_type for p in created.photos} == {"image/jpeg"}
-    assert len(list((tmp_path / "uploads").iterdir())) == 4
+    kept = db.scalars(select(PhotoBlob).where(PhotoBlob.key.in_([p.key for p in created.photos])))
+    assert len(list(kept)) == 4
 
 
 def test_the_report_form_states_the_same_limits(client, login, unit_official, project, clock):
