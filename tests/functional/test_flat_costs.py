@@ -23,7 +23,7 @@ CATEGORIES = ["housing", "elderly", "environment", "transport", "education"]
 def grow(db, cycle, author, total: int) -> None:
     """Bring the cycle's proposals up to `total`, in bulk (the services' rules are not the
     point here; the rows are as the services write them)."""
-    have = db.scalar(select(Proposal.id).order_by(Proposal.id.desc()).limit(1)) or 0
+    have = db.scalar(select(func.count()).select_from(Proposal))
     indexed = {t: search_document(t, f"{t}：居民反映的实际需要。") for t in TITLES}
     rows = []
     for i in range(have, total):
