@@ -38,6 +38,9 @@ class User(Base):
     # The community a resident is registered in (e.g. 和平社区): who may elect its council.
     community: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every session's and remember-me cookie's account id: raising it (signing out,
+    # a new password) ends every session of the account, on every server and device.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -53,7 +56,11 @@ class User(Base):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session signed in until now stops working, wherever its cookie is."""
+        self.session_version = (self.session_version or 1) + 1
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -26,8 +26,15 @@ from votes.people import User, find_user, register_user
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+    """The account a session names, if that session has not been ended since ("id:version";
+    a bare id is a session from before versions, and is signed out)."""
+    number, _, version = user_id.partition(":")
+    if not number.isdigit() or not version.isdigit():
+        return None
+    user = get_session().get(User, int(number))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def _next_url() -> str:
@@ -107,6 +114,11 @@ def register():
 @allow(SIGNED_IN)
 def logout():
     if LogoutForm().validate_on_submit():
+        # Ends the account's every session, so a copied cookie dies with this one.
+        session = get_session()
+        user = session.get(User, current_user.id)
+        user.end_sessions()
+        session.commit()
         logout_user()
         flash(_("You have signed out."), "success")
     return redirect(url_for("public.home"))
@@ -124,8 +136,11 @@ def change_password():
             session = get_session()
             user = session.get(User, current_user.id)
             user.password_hash = hash_password(form.password.data)
+            user.end_sessions()  # whoever knew the old password is signed out everywhere
             session.commit()
-            flash(_("Your password has been changed."), "success")
+            login_user(user)  # ... but not the person who just changed it, here
+            flash(_("Your password has been changed; other sessions are signed out."),
+                  "success")
             return redirect(url_for("public.home"))
     return render_template("auth/password.html", form=form)
 

@@ -266,3 +266,51 @@ def test_readiness_says_what_does_not_answer(app, client):
     assert answer.status_code == 503
     assert answer.get_json() == {"status": "unavailable", "database": "ok",
                                  "redis": "unavailable"}
+
+
+def copy_of(app, client):
+    """Another browser holding a copy of `client`'s cookies, as a thief of them would."""
+    thief = app.test_client()
+    for name in ("session", "remember_token"):
+        cookie = client.get_cookie(name)
+        if cookie is not None:
+            thief.set_cookie(name, cookie.value, domain=cookie.domain)
+    return thief
+
+
+def signed_in(client) -> bool:
+    return client.get("/account/profile").status_code == 200
+
+
+def test_signing_out_ends_a_copied_session_cookie_too(app, client, db, make_user):
+    user = make_user()
+    client.post("/account/login", data={"username": user.username, "password": PASSWORD,
+                                        "remember": "y"})
+    thief = copy_of(app, client)
+    assert signed_in(client) and signed_in(thief)
+    client.post("/account/logout")
+    assert not signed_in(client)
+    assert not signed_in(thief)  # neither the session nor the remember-me cookie works
+    # Signing in again makes a new session; the stolen one stays dead.
+    client.post("/account/login", data={"username": user.username, "password": PASSWORD})
+    assert signed_in(client) and not signed_in(thief)
+
+
+def test_a_new_password_signs_out_every_other_session_but_this_one(app, client, db, make_user):
+    user = make_user()
+    client.post("/account/login", data={"username": user.username, "password": PASSWORD})
+    elsewhere = copy_of(app, client)
+    changed = client.post("/account/password", data={
+        "current": PASSWORD, "password": "another long password",
+        "confirm": "another long password"})
+    assert changed.status_code == 302
+    assert signed_in(client) and not signed_in(elsewhere)
+
+
+def test_a_deactivated_account_is_signed_out_at_once(app, client, db, make_user):
+    user = make_user()
+    client.post("/account/login", data={"username": user.username, "password": PASSWORD})
+    assert signed_in(client)
+    user.active = False
+    db.commit()
+    assert not signed_in(client)
