@@ -37,6 +37,33 @@ def live_app(tmp_path_factory):
     return app
 
 
+DEMO_PASSWORD = "yishi-demo-2027"
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The whole demo seeded once, on a live server of its own: (base URL, app). The tests
+    that check every page (accessibility, phones) read it; none of them changes it."""
+    from app.db import get_session
+    from app.demo.seed import seed
+
+    instance = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{instance / 'demo.db'}"
+    upgrade(url)
+    app = create_app(environ=environ_for(instance, DATABASE_URL=url,
+                                         YISHI_LOGIN_RATE_LIMIT="100 per minute"))
+    with app.app_context():
+        db = get_session()
+        seed(db, password=DEMO_PASSWORD)
+        db.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)

@@ -6,54 +6,37 @@ content (tables, charts, forms), as a visitor would see it, on a phone and on a 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.db import get_session
-from app.migrate import upgrade
-from tests.conftest import environ_for
+from tests.e2e.conftest import DEMO_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.e2e
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-PASSWORD = "yishi-demo-2027"
 SERIOUS = ("serious", "critical")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo on a live server of its own, and the ids of the pages worth checking."""
-    from app.demo.seed import seed
+def demo(demo_server):
+    """The demo's live server, and the ids of the pages worth checking."""
     from proposals.collection.models import Proposal
     from proposals.council.models import Council, Topic
     from proposals.cycles.models import Cycle
     from proposals.implementation.models import Project
     from votes.ballots import Ballot
 
-    instance = tmp_path_factory.mktemp("axe")
-    url = f"sqlite:///{instance / 'axe.db'}"
-    upgrade(url)
-    app = create_app(environ=environ_for(instance, DATABASE_URL=url,
-                                         YISHI_LOGIN_RATE_LIMIT="100 per minute"))
+    base, app = demo_server
     with app.app_context():
         db = get_session()
-        seed(db, password=PASSWORD)
-        db.commit()
         first = {model.__name__: db.scalar(select(model.id).order_by(model.id))
                  for model in (Proposal, Cycle, Project, Council, Topic)}
         published = db.scalar(select(Ballot.id).where(Ballot.status == "published")
                               .order_by(Ballot.id))
         first["collecting"] = db.scalar(select(Cycle.id).where(Cycle.stage == "collection"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", first, published
-    server.shutdown()
-    thread.join(timeout=5)
+    return base, first, published
 
 
 def public_pages(first, published):

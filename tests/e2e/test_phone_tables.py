@@ -8,19 +8,13 @@ The pages are served from a database with the whole demo seeded, on a server of 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.db import get_session
-from app.migrate import upgrade
-from tests.conftest import environ_for
+from tests.e2e.conftest import DEMO_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "yishi-demo-2027"
 PHONE = {"width": 375, "height": 812}
 
 # What the page shows a phone: how wide it is, and every folded table cell left unnamed.
@@ -59,23 +53,16 @@ PLOTS = """() => [...document.querySelectorAll('.chart.chart-drawn')].map((chart
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo on a live server of its own, and the ids of the pages with tables."""
-    from app.demo.seed import seed
+def demo(demo_server):
+    """The demo's live server, and the ids of the pages with tables."""
     from proposals.council.models import Council
     from proposals.cycles.models import Cycle
     from proposals.implementation.models import Project
     from votes.ballots import Ballot
 
-    instance = tmp_path_factory.mktemp("phones")
-    url = f"sqlite:///{instance / 'phones.db'}"
-    upgrade(url)
-    app = create_app(environ=environ_for(instance, DATABASE_URL=url,
-                                         YISHI_LOGIN_RATE_LIMIT="100 per minute"))
+    base, app = demo_server
     with app.app_context():
         db = get_session()
-        seed(db, password=PASSWORD)
-        db.commit()
         ids = {
             # A cycle's ballot: a dozen candidates with long names.
             "ballot": db.scalar(select(Ballot.id).where(Ballot.status == "published",
@@ -87,12 +74,7 @@ def demo(tmp_path_factory):
             "council": db.scalar(select(Council.id).order_by(Council.id)),
         }
     assert all(ids.values()), ids
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join(timeout=5)
+    return base, ids
 
 
 def public_pages(ids):
