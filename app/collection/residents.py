@@ -60,24 +60,24 @@ def cosign(proposal_id: int):
     return redirect(url_for("public.proposal", proposal_id=proposal_id))
 
 
-def _refused_change(found: Proposal, *, editing: bool):
-    """Why the author cannot change the proposal now, flashed on its page; None if they may.
-
-    Another resident is sent back the same way (not a 403: the page exists for residents)."""
+def _own_proposal(proposal_id: int, *, editing: bool):
+    """(the proposal, None) when its author may change it now; else (it, a redirect to its
+    page with the reason flashed). Another resident is sent back the same way (not a 403:
+    the page exists for residents)."""
+    found = get_session().get(Proposal, proposal_id) or abort(404)
     try:
         collection.check_change(current_user, found, editing=editing)
     except DomainError as error:
         flash(domain_message(error), "error")
-        return redirect(url_for("public.proposal", proposal_id=found.id))
-    return None
+        return found, redirect(url_for("public.proposal", proposal_id=found.id))
+    return found, None
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @allow("resident")
 def edit_proposal(proposal_id: int):
     db = get_session()
-    found = db.get(Proposal, proposal_id) or abort(404)
-    refused = _refused_change(found, editing=True)
+    found, refused = _own_proposal(proposal_id, editing=True)
     if refused is not None:
         return refused
     form = ProposalEditForm(obj=found)
@@ -99,8 +99,7 @@ def edit_proposal(proposal_id: int):
 @allow("resident")
 def withdraw_proposal(proposal_id: int):
     db = get_session()
-    found = db.get(Proposal, proposal_id) or abort(404)
-    refused = _refused_change(found, editing=False)
+    found, refused = _own_proposal(proposal_id, editing=False)
     if refused is not None:
         return refused
     form = WithdrawProposalForm()
