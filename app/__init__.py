@@ -91,4 +91,8 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     def remember_locale():
         g.locale = select_locale()
 
+    from app import caching
+
+    # After the locale is known: a cached page is kept per language.
+    caching.init_app(app)
     return app

@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app import migrate
 from app.config import ROOT
+from votes import versions
 
 
 def init_app(app: Flask) -> None:
@@ -79,6 +80,7 @@ def db_reindex() -> None:
 
     session = get_session()
     changed = reindex_search(session)
+    versions.bump(session)  # search results change: no cached list may outlive them
     session.commit()
     click.echo(f"{changed} proposals re-indexed.")
 
@@ -132,6 +134,7 @@ def seed_demo(password: str, if_empty: bool) -> None:
         click.echo("The database has accounts already; demo data not loaded.")
         return
     summary = seed(session, password=password)
+    versions.bump(session)  # a running server shows the demo at once, not its cached pages
     session.commit()
     click.echo(summary)
 

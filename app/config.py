@@ -121,6 +121,9 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PAGE_SIZE": 20,
+        # Public pages kept per language and data version (app/caching.py), in Redis when
+        # REDIS_URL is set; 0 renders every page afresh.
+        "PAGE_CACHE": env.get("YISHI_PAGE_CACHE", "1") != "0",
         # 督办 thresholds, days: how late a project may run, and how long a delegate's
         # follow-up may wait without a due date, before the project is escalated.
         "ESCALATION_OVERDUE_DAYS": _positive(env, "YISHI_ESCALATION_OVERDUE_DAYS", 30),

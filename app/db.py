@@ -10,6 +10,7 @@ from flask import Flask, current_app, flash, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from votes import versions
 from votes.audit import Request as AuditRequest
 from votes.audit import record as record_audit
 from votes.base import DomainError
@@ -157,6 +158,9 @@ def writing(form=None, *, begin: bool = False, success: str | None = None,
     `success` is flashed after the commit. `quiet` shows nothing: the view puts
     `work.error` where its page needs it (a list of problems, one particular field).
 
+    Every commit raises the site's data version (votes/versions.py), in the same
+    transaction, so no app server serves a page cached before it (app/caching.py).
+
     An official's or admin's write is audited: its entry is added just before the commit,
     so the write and its entry are kept together or not at all; a refusal is recorded
     after the rollback, with the refusal's code.
@@ -172,6 +176,8 @@ def writing(form=None, *, begin: bool = False, success: str | None = None,
         yield work
         if audit is not None:
             record_audit(session, audit.actor, audit.roles, audit.request)
+        # Last before the commit: cached pages made before this write are never served again.
+        versions.bump(session)
         session.commit()
     except DomainError as error:
         session.rollback()

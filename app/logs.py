@@ -97,6 +97,9 @@ def _emit(error: BaseException | None) -> None:
         "size": state.get("size"),
         "signed_in": state.get("signed_in", False),
     }
+    cached = g.get("page_cache")  # app/caching.py: hit, revalidated (304) or miss
+    if cached is not None:
+        line["cache"] = cached
     if error is not None:
         kind = type(error)
         line["error"] = f"{kind.__module__}.{kind.__qualname__}"

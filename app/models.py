@@ -10,6 +10,7 @@ import proposals.shortlist.models  # noqa: F401
 import votes.audit  # noqa: F401
 import votes.ballots  # noqa: F401
 import votes.people  # noqa: F401
+import votes.versions  # noqa: F401
 from votes.base import Base
 
 metadata = Base.metadata

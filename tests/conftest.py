@@ -87,19 +87,32 @@ def environ_for(instance_path, **extra) -> dict:
 
 
 @pytest.fixture
-def app(connection, db, tmp_path):
-    app = create_app(
-        # Journeys sign many people in from one address; the rate-limit tests set their own.
-        overrides={"WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost",
-                   "LOGIN_RATE_LIMIT": "1000 per minute"},
-        environ=environ_for(tmp_path),
-    )
-    # The app's requests share the test's connection, inside its rolled-back transaction.
-    bound = sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
-    app.extensions["yishi.sessionmaker"] = app.extensions["yishi.writer_sessionmaker"] = bound
-    return app
+def make_app(connection, db, tmp_path):
+    """An app whose requests share the test's connection; `overrides` change its config."""
+
+    def make(**overrides):
+        app = create_app(
+            # Journeys sign many people in from one address; the rate-limit tests set their
+            # own. Tests write through the services between requests, not only through
+            # views, so pages are rendered afresh unless a test asks for the page cache.
+            overrides={"WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost",
+                       "LOGIN_RATE_LIMIT": "1000 per minute", "PAGE_CACHE": False,
+                       **overrides},
+            environ=environ_for(tmp_path),
+        )
+        # The app's requests share the test's connection, inside its rolled-back transaction.
+        bound = sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        app.extensions["yishi.sessionmaker"] = app.extensions["yishi.writer_sessionmaker"] = bound
+        return app
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture

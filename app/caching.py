@@ -1,0 +1,163 @@
+"""Public pages cached per language and data version, and sent with validators.
+
+What a visitor who is not signed in reads is the same for everyone who reads it in that
+language on that day, until someone writes. So for the public pages listed in CACHED:
+
+- The page's key is made of the site's data version (votes/versions.py, raised in the
+  transaction of every committed write, `app.db.writing`), the language, today's date
+  (pages count days late and days left), the path with its query, and the release.
+- The key's digest is the page's ETag. A browser or a proxy that sends it back in
+  If-None-Match gets 304 Not Modified after one query (the version), before any
+  rendering; `Cache-Control: no-cache` tells them to ask every time, so no one is shown
+  an old page, and `Vary` keeps languages and sessions apart.
+- The rendered page is kept in the shared cache (Redis when REDIS_URL is set, so one
+  render serves every app server; otherwise each process keeps its own). A key is never
+  reused for other data: a write makes a new version and every old key is simply never
+  asked for again (they expire).
+
+Only anonymous readers are served from the cache: a signed-in person's pages carry their
+name, their forms' CSRF tokens and their notices. A response is stored only when it is a
+plain 200 that set no cookie, made no CSRF token and showed no flashed message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_caching import Cache
+from flask_login import current_user
+
+from votes import versions
+
+cache = Cache()
+
+# The public GET pages and data a visitor reads without signing in. A page on this list must
+# show nothing that changes without a committed write through app.db.writing (or the CLI),
+# other than with the date.
+CACHED = frozenset({
+    "public.home", "public.cycles", "public.cycle", "public.assemblies", "public.assembly",
+    "public.proposals", "public.proposal", "public.hot_topics",
+    "public.shortlist_page",
+    "public.ballot_result", "public.bulletin", "public.results_csv",
+    "public.projects", "public.project", "public.project_evaluation",
+    "public.cycle_report", "public.report_data",
+    "public.councils_list", "public.council", "public.council_ledger", "public.council_ledger_csv",
+    "public.council_ledger_xlsx", "public.council_meeting", "public.council_topic",
+    "public.open_data", "public.dataset_file",
+})
+# Every GET of the read-only JSON API is public data too.
+CACHED_BLUEPRINTS = frozenset({"api"})
+# Headers a stored response keeps; the security headers are added again on every response.
+KEPT_HEADERS = ("Content-Disposition",)
+VARY = "Cookie, Accept-Language"
+TIMEOUT_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class _Page:
+    key: str
+    etag: str
+    version: versions.Version
+
+
+def init_app(app: Flask) -> None:
+    if not app.config.get("PAGE_CACHE", True):
+        return
+    redis_url = app.config.get("REDIS_URL")
+    settings = {"CACHE_DEFAULT_TIMEOUT": TIMEOUT_SECONDS, "CACHE_KEY_PREFIX": "yishi:page:"}
+    if redis_url:
+        settings.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
+    else:
+        settings.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=2000)
+    cache.init_app(app, config=settings)
+    app.extensions["yishi.release"] = _release(app)
+    app.before_request(_serve_from_cache)
+    app.after_request(_store)
+
+
+def _release(app: Flask) -> str:
+    """What the code looks like: a deployment's own name, else the templates' and catalogs'
+    sizes and times (the same on every server of one checkout, new after any change)."""
+    named = os.environ.get("YISHI_RELEASE", "").strip()
+    if named:
+        return named
+    digest = hashlib.sha256()
+    root = Path(app.root_path).parent
+    for folder in (root / "templates", root / "app" / "translations"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};"
+                              .encode())
+    return digest.hexdigest()[:16]
+
+
+def _cacheable() -> bool:
+    if request.method != "GET" or request.endpoint is None:
+        return False
+    if request.endpoint not in CACHED and request.blueprint not in CACHED_BLUEPRINTS:
+        return False
+    if "_flashes" in session:
+        return False
+    return not current_user.is_authenticated
+
+
+def _page() -> _Page | None:
+    from app.db import get_session
+    from app.implementation.support import today
+
+    version = versions.current(get_session())
+    if version is None:
+        return None
+    key = "|".join((
+        str(version.number), str(getattr(g, "locale", "")), today().isoformat(),
+        current_app.extensions["yishi.release"], request.full_path,
+    ))
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return _Page(key=key, etag=etag, version=version)
+
+
+def _serve_from_cache() -> Response | None:
+    if not _cacheable():
+        return None
+    page = _page()
+    if page is None:
+        return None
+    g.cached_page = page
+    if page.etag in request.if_none_match:
+        g.page_cache = "revalidated"
+        return _validated(Response(status=304), page)
+    stored = cache.get(page.key)
+    if stored is None:
+        g.page_cache = "miss"
+        return None
+    body, mimetype, headers = stored
+    g.page_cache = "hit"
+    g.page_stored = True  # nothing to store again on the way out
+    return _validated(Response(body, mimetype=mimetype, headers=headers), page)
+
+
+def _validated(response: Response, page: _Page) -> Response:
+    response.set_etag(page.etag)
+    response.last_modified = page.version.changed_at
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Vary"] = VARY
+    return response
+
+
+def _store(response: Response) -> Response:
+    page: _Page | None = g.get("cached_page")
+    if page is None or g.get("page_stored"):
+        return response
+    if response.status_code != 200 or "Set-Cookie" in response.headers \
+            or session.modified or "csrf_token" in g or "_flashes" in session:
+        return response
+    if not response.is_streamed and not response.direct_passthrough:
+        headers = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
+        cache.set(page.key, (response.get_data(), response.mimetype, headers))
+    # A streamed download is not kept, but its validator still spares the next reader it.
+    return _validated(response, page)

@@ -1,0 +1,253 @@
+"""Public pages cached per language and data version: fast for readers, never stale.
+
+The last test runs two app servers on one database file and one Redis, as the reference
+deployment does (docs/deploy.md), and reads each after every write made through the other.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+import redis
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.auth.passwords import hash_password
+from app.caching import CACHED
+from app.db import make_engine
+from app.migrate import upgrade
+from proposals.collection.models import Proposal
+from proposals.collection.services import ProposalDraft, submit_proposal
+from proposals.cycles.services import create_cycle
+from tests.conftest import PASSWORD, environ_for
+from tests.functional.builders import DATES
+from votes import versions
+from votes.people import Assembly, Role, register_user
+
+COUNT = re.compile(r'<dd id="cosign-count">(\d+)</dd>')
+
+
+@contextmanager
+def counting(connection):
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def cached(make_app):
+    return make_app(PAGE_CACHE=True)
+
+
+@pytest.fixture
+def visitor(cached):
+    return cached.test_client()
+
+
+def cosigned(count_page: str) -> int:
+    found = COUNT.search(count_page)
+    assert found, "no co-sign count on the page"
+    return int(found.group(1))
+
+
+def test_every_cached_endpoint_is_a_public_get_route(cached):
+    routes = {rule.endpoint: rule.methods for rule in cached.url_map.iter_rules()}
+    for endpoint in CACHED:
+        assert endpoint in routes, endpoint
+        assert "GET" in routes[endpoint]
+
+
+def test_a_second_reader_is_served_from_the_cache_with_one_query(visitor, connection, propose,
+                                                                resident):
+    proposal = propose(resident)
+    first = visitor.get(f"/proposals/{proposal.id}")
+    assert first.status_code == 200 and "老旧小区加装电梯" in first.text
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert first.headers["ETag"] and first.headers["Last-Modified"]
+    assert "Cookie" in first.headers["Vary"]
+    with counting(connection) as statements:
+        second = visitor.get(f"/proposals/{proposal.id}")
+    assert second.text == first.text
+    assert second.headers["ETag"] == first.headers["ETag"]
+    queries = [s for s in statements if "SAVEPOINT" not in s]  # the test's own transaction
+    assert len(queries) == 1 and "data_versions" in queries[0]
+    # The security headers are sent with a cached page as with a fresh one.
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+def test_a_reader_who_has_the_page_gets_304_until_someone_writes(visitor, client, login,
+                                                                 make_user, propose, resident):
+    proposal = propose(resident)
+    page = visitor.get(f"/proposals/{proposal.id}")
+    etag = page.headers["ETag"]
+    again = visitor.get(f"/proposals/{proposal.id}", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert cosigned(page.text) == 0
+
+    neighbour = make_user(Role.RESIDENT, name="邻居")
+    signed_in = visitor.application.test_client()
+    signed_in.post("/account/login", data={"username": neighbour.username, "password": PASSWORD})
+    signed_in.post(f"/resident/proposals/{proposal.id}/cosign")
+
+    fresh = visitor.get(f"/proposals/{proposal.id}", headers={"If-None-Match": etag})
+    assert fresh.status_code == 200
+    assert fresh.headers["ETag"] != etag
+    assert cosigned(fresh.text) == 1
+
+
+def test_each_language_is_kept_apart(visitor, propose, resident):
+    proposal = propose(resident)
+    chinese = visitor.get(f"/proposals/{proposal.id}")
+    english = visitor.application.test_client()
+    english.get("/lang/en")
+    english.get(f"/proposals/{proposal.id}")  # Flask-Login marks the new session once
+    shown = english.get(f"/proposals/{proposal.id}")
+    assert "附议" in chinese.text and "Co-signs" in shown.text
+    assert shown.headers["ETag"] != chinese.headers["ETag"]
+    assert "附议" in visitor.get(f"/proposals/{proposal.id}").text
+
+
+def test_signed_in_people_get_their_own_page_never_a_cached_one(visitor, propose, resident):
+    proposal = propose(resident)
+    visitor.get(f"/proposals/{proposal.id}")  # the anonymous page, now in the cache
+    signed_in = visitor.application.test_client()
+    signed_in.post("/account/login", data={"username": resident.username, "password": PASSWORD})
+    page = signed_in.get(f"/proposals/{proposal.id}")
+    assert resident.display_name in page.text
+    assert "ETag" not in page.headers
+    assert "public" not in page.headers.get("Cache-Control", "")
+
+
+def test_a_page_with_a_flashed_message_is_not_kept(visitor, cached, propose, resident):
+    proposal = propose(resident)
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("info", "只给这一位读者的消息")]
+    shown = visitor.get(f"/proposals/{proposal.id}")
+    assert "只给这一位读者的消息" in shown.text
+    other = cached.test_client().get(f"/proposals/{proposal.id}")
+    assert "只给这一位读者的消息" not in other.text
+
+
+def test_every_write_through_a_view_raises_the_data_version(db, client, login, make_user,
+                                                             propose, resident):
+    proposal = propose(resident)
+    before = versions.current(db).number
+    neighbour = make_user(Role.RESIDENT)
+    login(neighbour)
+    client.post(f"/resident/proposals/{proposal.id}/cosign")
+    db.expire_all()
+    assert versions.current(db).number == before + 1
+    # A refused write (a second co-sign) changes nothing, the version included.
+    client.post(f"/resident/proposals/{proposal.id}/cosign")
+    db.expire_all()
+    assert versions.current(db).number == before + 1
+
+
+# --- two app servers, one database, one Redis ---------------------------------------------
+
+
+@pytest.fixture
+def shared(tmp_path):
+    """A database file with a cycle and a proposal, and a Redis namespace of its own."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        admin = register_user(session, username="admin", display_name="管理员",
+                              password_hash=hash_password(PASSWORD), roles=(Role.ADMIN,))
+        author = register_user(session, username="author", display_name="王秀英",
+                               password_hash=hash_password(PASSWORD), roles=(Role.RESIDENT,))
+        neighbours = [register_user(session, username=f"n{i}", display_name=f"邻居{i}",
+                                    password_hash=hash_password(PASSWORD),
+                                    roles=(Role.RESIDENT,)) for i in range(6)]
+        assembly = Assembly(kind="congress", name="测试区人大", area="测试区",
+                            term_start=date(2024, 1, 1), term_end=date(2028, 12, 31))
+        session.add(assembly)
+        session.flush()
+        cycle = create_cycle(session, admin, assembly=assembly, title="2027年度民生实事",
+                             year=2027, dates=DATES)
+        proposal = submit_proposal(session, author, cycle, ProposalDraft(
+            title="社区食堂助餐点", description="老人吃饭难，希望社区办一个助餐点。",
+            category="housing", district="测试区", street="长江街道", community="和平社区"))
+        session.commit()
+        names = [n.username for n in neighbours]
+    yield url, proposal.id, names
+    engine.dispose()
+
+
+def server(tmp_path, name: str, url: str, redis_url: str | None):
+    instance = tmp_path / name
+    return create_app(
+        overrides={"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute",
+                   "PAGE_CACHE": True, "DATABASE_URL": url, "REDIS_URL": redis_url,
+                   "RATELIMIT_STORAGE_URI": redis_url or "memory://"},
+        environ=environ_for(instance),
+    )
+
+
+@pytest.fixture
+def redis_url():
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(base)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {base}")
+    yield base
+    for key in client.scan_iter("yishi:page:*"):
+        client.delete(key)
+
+
+@pytest.mark.parametrize("store", ["redis", "per-process"])
+def test_no_server_ever_serves_a_page_older_than_the_last_write(tmp_path, shared, store,
+                                                                 redis_url):
+    url, proposal_id, neighbours = shared
+    if store == "redis":
+        # A fresh key prefix per run: another run's pages in the same Redis cannot answer.
+        os.environ["YISHI_RELEASE"] = uuid.uuid4().hex
+    chosen = redis_url if store == "redis" else None
+    try:
+        a, b = server(tmp_path, "a", url, chosen), server(tmp_path, "b", url, chosen)
+    finally:
+        os.environ.pop("YISHI_RELEASE", None)
+    servers = [a.test_client(), b.test_client()]
+    readers = [a.test_client(), b.test_client()]
+    page = f"/proposals/{proposal_id}"
+    etags = [readers[0].get(page).headers["ETag"], readers[1].get(page).headers["ETag"]]
+    if store == "redis":
+        assert etags[0] == etags[1]  # one release, one version: one key for both servers
+
+    for written, name in enumerate(neighbours, start=1):
+        writer = servers[written % 2]
+        writer.post("/account/login", data={"username": name, "password": PASSWORD})
+        done = writer.post(f"/resident/proposals/{proposal_id}/cosign")
+        assert done.status_code == 302
+        writer.post("/account/logout")
+        for reader in readers:  # the writer's own server and the other one
+            assert cosigned(reader.get(page).text) == written
+            listing = reader.get("/proposals?sort=cosigns")
+            assert "社区食堂助餐点" in listing.text
+            # A browser holding the page before the write must get the new one, not a 304.
+            revalidated = reader.get(page, headers={"If-None-Match": etags[0]})
+            assert revalidated.status_code == 200
+        etags = [r.get(page).headers["ETag"] for r in readers]
+        assert readers[0].get(page, headers={"If-None-Match": etags[0]}).status_code == 304
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        stored = session.scalar(select(Proposal.cosign_count).where(Proposal.id == proposal_id))
+    engine.dispose()
+    assert stored == len(neighbours)
