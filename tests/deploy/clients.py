@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import requests
+from PIL import Image
 from requests.adapters import HTTPAdapter
+from sqlalchemy import text
 
 from tests.conftest import csrf_token
 from tests.deploy.conftest import DEMO_PASSWORD, Deployment, Site
@@ -26,6 +31,7 @@ class FromAddress(HTTPAdapter):
 
 class Visitor:
     def __init__(self, deployment: Deployment):
+        self.deployment = deployment
         self.address = deployment.next_address()
         self.http = requests.Session()
         # Not the environment's CA bundle or proxies: this certificate, straight to loopback.
@@ -75,3 +81,33 @@ class Visitor:
         return self.post(site, LOGIN, {"csrf_token": token, "username": username,
                                        "password": password}, headers=headers)
 
+
+
+def facts(deployment: Deployment, sql: str, **params):
+    """One row read straight from the deployment's database."""
+    with deployment.engine.connect() as conn:
+        return conn.execute(text(sql), params).one()
+
+
+def photo_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 80, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def propose_with_photo(resident: Visitor, site: Site, title: str) -> str:
+    """A signed-in resident proposes, with one photo, in the collecting district cycle;
+    returns the new proposal's path."""
+    (cycle_id,) = facts(resident.deployment, "SELECT c.id FROM cycles c JOIN assemblies a"
+                        " ON a.id = c.assembly_id WHERE c.stage = 'collection'"
+                        " AND a.kind = 'congress'")
+    form = f"/resident/cycles/{cycle_id}/propose"
+    sent = resident.post(site, form, {
+        "csrf_token": resident.csrf(site, form), "title": title,
+        "description": "早晚高峰行人过街困难，建议加装行人信号灯。", "category": "transport",
+        "district": "滨江区", "street": "长江街道", "community": "和平社区",
+    }, files=[("photos", ("crossing.png", photo_bytes(), "image/png"))])
+    assert sent.status_code == 302, sent.text[:2000]
+    path = sent.headers["Location"]
+    assert re.fullmatch(r"/proposals/\d+", path), path
+    return path

@@ -15,43 +15,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
-from sqlalchemy import text
 
 from app.config import MAX_REQUEST_BYTES
-from tests.deploy.clients import LOGIN, Visitor
+from tests.deploy.clients import LOGIN, Visitor, facts, propose_with_photo
 from tests.deploy.conftest import ROOT
 
 pytestmark = pytest.mark.deploy
 
 
-def facts(deployment, sql: str, **params):
-    with deployment.engine.connect() as conn:
-        return conn.execute(text(sql), params).one()
-
-
-def photo_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 80, 40)).save(out, format="PNG")
-    return out.getvalue()
-
-
 def test_a_photo_uploaded_through_one_server_is_served_by_the_other(deployment):
     a, b = (s.site for s in deployment.servers)
-    (cycle_id,) = facts(deployment, "SELECT c.id FROM cycles c JOIN assemblies a ON"
-                        " a.id = c.assembly_id WHERE c.stage = 'collection'"
-                        " AND a.kind = 'congress'")
     resident = Visitor(deployment)
     assert resident.sign_in(deployment.nginx, "resident01").status_code == 302
-    form = f"/resident/cycles/{cycle_id}/propose"
     title = f"部署测试：滨江路口加装信号灯{secrets.token_hex(3)}"
-    sent = resident.post(a, form, {
-        "csrf_token": resident.csrf(a, form), "title": title,
-        "description": "早晚高峰行人过街困难，建议加装行人信号灯。", "category": "transport",
-        "district": "滨江区", "street": "长江街道", "community": "和平社区",
-    }, files=[("photos", ("crossing.png", photo_bytes(), "image/png"))])
-    assert sent.status_code == 302, sent.text[:2000]
-    proposal_path = sent.headers["Location"]
-    assert re.fullmatch(r"/proposals/\d+", proposal_path)
+    proposal_path = propose_with_photo(resident, a, title)
 
     reader = Visitor(deployment)
     page = reader.get(b, proposal_path)
