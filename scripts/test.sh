@@ -20,6 +20,15 @@ if ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
 fi
+# The deploy tests (tests/deploy, on the PostgreSQL pass) put Debian's nginx in front of two
+# app servers.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "Installing Debian's nginx for the deploy tests..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nginx >/dev/null
+fi
 export YISHI_CHROMIUM=${YISHI_CHROMIUM:-$(command -v chromium)}
 
 YISHI_SETUP_DB=0 bash scripts/setup.sh requirements-dev.txt
