@@ -29,7 +29,7 @@ from votes.ballots import (
 )
 from votes.base import DomainError, utcnow
 from votes.people import Assembly, Role, User, roster
-from votes.rules import ABSTAIN, BallotRules, InvalidBallot, ThresholdBase, validate_choices
+from votes.rules import ABSTAIN, BallotRules, InvalidBallot, validate_choices
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -388,9 +388,14 @@ def _keyed_by_option(choices: Mapping[object, object]) -> dict[int | str, object
 
 
 def cast_ballot(
-    session: Session, ballot_id: int, voter: User, choices: Mapping[object, object]
+    session: Session, ballot_id: int, voter: User, choices: Mapping[object, object], *,
+    tracker: str | None = None,
 ) -> str:
     """Record one delegate's ballot and return its tracker (the receipt code); final once cast.
+
+    `tracker`, when given, is the receipt code the delegate was already shown (the web layer
+    draws it with `new_tracker` for the review page and answers for it being theirs);
+    otherwise one is drawn here.
 
     Call it at the start of a fresh transaction (a view commits or rolls back first), so that
     on SQLite it begins with BEGIN IMMEDIATE. Whatever the caller did before, the unique key
@@ -405,8 +410,9 @@ def cast_ballot(
     if entry is None:
         raise DomainError("not_on_roster")
     rules = ballot.rules
-    if rules.threshold_base == ThresholdBase.PRESENT and not entry.present:
-        # Where "present" is the base, attendance must be established independently of voting.
+    if rules.check_in_required and not entry.present:
+        # Attendance must be established independently of voting (always so where those
+        # present are the base): the frozen rules say whether it is.
         raise DomainError("not_checked_in")
     if session.get(VoterRecord, (ballot.id, voter_id)) is not None:
         raise DomainError("already_voted")
@@ -416,7 +422,10 @@ def cast_ballot(
     except InvalidBallot as exc:
         raise DomainError(exc.code, **exc.params) from None
 
-    tracker = new_tracker()
+    if tracker is None:
+        tracker = new_tracker()
+    elif normalise_tracker(tracker) != tracker:
+        raise DomainError("invalid_tracker")
     # Abstentions are left out: an unmarked option counts as abstain (YNA, YN) or unticked (Y),
     # so the stored ballot reads back through validate_choices under every method.
     marks = choices_json({k: v for k, v in normalised.items() if v != ABSTAIN})

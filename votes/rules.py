@@ -78,12 +78,19 @@ class BallotRules:
     quorum_num: int = 1
     quorum_den: int = 2
     secret: bool = True
+    # Whether a voter must check in before casting. None: as the base implies (required
+    # exactly when the base is those present), so rules frozen before this field existed
+    # read, and hash, as they always did.
+    check_in_required: bool | None = None
 
     def __post_init__(self) -> None:
         # Forms and stored JSON hand us plain strings; store enums so comparisons cannot drift.
         object.__setattr__(self, "method", Method(self.method))
         object.__setattr__(self, "threshold_base", ThresholdBase(self.threshold_base))
         object.__setattr__(self, "majority", Majority(self.majority))
+        if self.check_in_required is None:
+            object.__setattr__(self, "check_in_required",
+                               self.threshold_base is ThresholdBase.PRESENT)
 
     def validate(self) -> None:
         """Raise ValueError if these rules could not run a meaningful ballot."""
@@ -103,15 +110,26 @@ class BallotRules:
             raise ValueError("quorum_num must be an integer between 0 and quorum_den")
         if not isinstance(self.secret, bool):
             raise ValueError("secret must be a bool")
+        if not isinstance(self.check_in_required, bool):
+            raise ValueError("check_in_required must be a bool")
+        if self.threshold_base is ThresholdBase.PRESENT and not self.check_in_required:
+            # Those present are the base: attendance must be recorded apart from voting.
+            raise ValueError("check-in is required when the base is those present")
         if self.method is Method.Y and self.threshold_base is ThresholdBase.YES_NO:
             # Approval ballots record no "no", so yes + no == yes and everything would pass.
             raise ValueError("threshold_base yes_no is meaningless for approval (Y) ballots")
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        """The rules as frozen and published. `check_in_required` appears only where it says
+        more than the base does (required with another base), so one set of rules has one
+        spelling and the rules hashed before the field existed keep their hash."""
+        out = {
             f.name: (v.value if isinstance(v := getattr(self, f.name), Enum) else v)
             for f in fields(self)
         }
+        if out["check_in_required"] == (self.threshold_base is ThresholdBase.PRESENT):
+            del out["check_in_required"]
+        return out
 
     def canonical_json(self) -> str:
         return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import allow
+from app.ballots import receipts
 from app.ballots.forms import CheckInForm
 from app.ballots.marks import reviewable_choices, submitted_choices
 from app.ballots.private import no_store
@@ -14,8 +15,10 @@ from app.collection.forms import ActionForm
 from app.db import get_session, writing
 from app.delegates import bp
 from app.extensions import limiter
+from app.messages import domain_message
 from votes import casting
 from votes.ballots import Ballot, BallotStatus, VoterRecord
+from votes.base import DomainError
 
 
 def _turnout(db, ballot: Ballot) -> tuple[int, int]:
@@ -36,6 +39,14 @@ def _page(ballot: Ballot, **extra):
         marks=extra.pop("marks", {}), **extra))
 
 
+def _must_check_in(ballot: Ballot) -> bool:
+    """The frozen rules ask for a check-in this delegate has not made yet."""
+    if not ballot.rules.check_in_required:
+        return False
+    entry = casting.roster_entry(get_session(), ballot.id, current_user.id)
+    return entry is not None and not entry.present
+
+
 @bp.route("/ballots/<int:ballot_id>")
 @allow("delegate")
 def ballot(ballot_id: int):
@@ -46,26 +57,37 @@ def ballot(ballot_id: int):
 @allow("delegate")
 @limiter.limit("10 per minute")
 def check_in(ballot_id: int):
+    """Check in with the hall's code; marks made before checking in come back with the page."""
     db = get_session()
     form = CheckInForm()
+    marks = submitted_choices(_ballot(ballot_id))
     if form.validate_on_submit():
         with writing(begin=True, success=_("You are checked in.")):
             casting.check_in(db, current_user, _ballot(ballot_id), code=form.code.data)
+    else:
+        flash(_("Enter the check-in code shown in the hall."), "error")
+    if marks:  # rendered, not redirected: marks are never put in a URL
+        return _page(_ballot(ballot_id), marks=marks)
     return redirect(url_for("delegates.ballot", ballot_id=ballot_id))
 
 
 @bp.route("/ballots/<int:ballot_id>/review", methods=["POST"])
 @allow("delegate")
 def review(ballot_id: int):
-    """Show the delegate what they marked before anything is recorded."""
+    """Show the delegate what they marked, and their receipt code, before anything is recorded."""
     ballot = _ballot(ballot_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if _must_check_in(ballot):
+        flash(domain_message(DomainError("not_checked_in")), "error")
+        return _page(ballot, marks=submitted_choices(ballot))
     marks, allowed = reviewable_choices(ballot)
     if not allowed:
         return _page(ballot, marks=marks)
+    tracker, seal = receipts.issue(ballot.id, current_user.id)
     return no_store(render_template("delegates/ballot_review.html", ballot=ballot, marks=marks,
-                                    rules=ballot.rules, form=ActionForm()))
+                                    rules=ballot.rules, form=ActionForm(), tracker=tracker,
+                                    seal=seal))
 
 
 @bp.route("/ballots/<int:ballot_id>/cast", methods=["POST"])
@@ -76,10 +98,15 @@ def cast(ballot_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     marks = submitted_choices(ballot)
+    receipt = receipts.posted(ballot.id, current_user.id)
+    if receipt is False:
+        flash(_("This receipt code is not the one your review page gave you. Nothing was "
+                "recorded: review your ballot again."), "error")
+        return _page(ballot, marks=marks)
     with writing(begin=True) as work:
-        tracker = casting.cast_ballot(db, ballot_id, current_user, marks)
-    if not work.ok:
-        return redirect(url_for("delegates.ballot", ballot_id=ballot_id))
+        tracker = casting.cast_ballot(db, ballot_id, current_user, marks, tracker=receipt)
+    if not work.ok:  # the reason is flashed; the marks come back with the page
+        return _page(_ballot(ballot_id), marks=marks)
     # Rendered, not redirected: the receipt is shown once and never put in a URL.
     return no_store(render_template("delegates/ballot_cast.html", ballot=_ballot(ballot_id),
                                     tracker=tracker))

@@ -55,6 +55,9 @@ class BallotRulesForm(FlaskForm):
         _l("Approval: most candidates one may tick (optional)"),
         validators=[Optional(), NumberRange(min=1, max=1000)],
     )
+    check_in_required = BooleanField(
+        _l("Delegates must check in before they vote"),
+        description=_l("Always so when the majority is of the delegates present."))
     roll_call = BooleanField(_l("Roll-call vote (记名): publish each delegate's vote"))
     submit = SubmitField(_l("Create the ballot"))
 
@@ -68,6 +71,12 @@ class CheckInForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Record"))
+
+
+class ConfirmForm(FlaskForm):
+    """An irreversible act, done only once its page has been read and this box ticked."""
+
+    confirm = BooleanField(_l("I have read the above and want to go ahead"))
 
 
 class TrackerForm(FlaskForm):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.auth.access import allow
 from app.ballots.forms import BallotRulesForm, ReasonForm
 from app.ballots.private import no_store
+from app.ballots.results import reading_order
 from app.collection.forms import ActionForm
 from app.db import get_session, writing
 from app.messages import domain_message
@@ -70,7 +71,9 @@ def new_ballot(cycle_id: int):
             method=form.method.data, threshold_base=form.threshold_base.data,
             majority=form.majority.data, seats=form.seats.data,
             budget_cap=form.budget_cap.data or None, max_selections=form.max_selections.data,
-            quorum_num=num, quorum_den=den, secret=not form.roll_call.data)
+            quorum_num=num, quorum_den=den, secret=not form.roll_call.data,
+            check_in_required=(form.check_in_required.data
+                               or form.threshold_base.data == "present"))
         try:
             rules.validate()
         except ValueError:
@@ -127,6 +130,7 @@ def _desk_context(db, ballot: Ballot) -> dict:
     ties = closing.tie_state(db, ballot) if result else None
     return dict(
         ballot=ballot, roster=roster, result=result,
+        rows=reading_order(result["rows"], ties.adopted) if result else None,
         ties=ties, turnout=_turnout(db, ballot), form=ActionForm(),
         reason_form=ReasonForm(), rules=ballot.rules,
         options={o.id: o for o in ballot.options},

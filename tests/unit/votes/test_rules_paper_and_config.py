@@ -192,6 +192,7 @@ def test_rules_hash_is_sha256_of_canonical_json():
         ("quorum_num", 2),
         ("quorum_den", 3),
         ("secret", False),
+        ("check_in_required", True),
     ],
 )
 def test_rules_hash_changes_when_any_rule_changes(field, value):
@@ -211,6 +212,7 @@ def test_every_field_is_covered_by_the_hash_test():
         "max_selections",
         "quorum_num",
         "quorum_den",
+        "check_in_required",
         "secret",
     }
     assert {f.name for f in dataclasses.fields(BallotRules)} == covered
