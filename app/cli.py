@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app import migrate
 from app.config import ROOT
+from app.notices.cli import notices_group
 from votes import versions
 
 
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(translations)
     app.cli.add_command(ballot_group)
+    app.cli.add_command(notices_group)
 
 
 @click.group("db", cls=AppGroup, help="Database schema migrations (Alembic).")

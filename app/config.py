@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
+from app.notices.config import notice_config
 from proposals.collection.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PROPOSAL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,4 +135,6 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         # anything about the person; 0 turns it off. At ERROR, only failed requests.
         "REQUEST_LOG": env.get("YISHI_REQUEST_LOG", "1") != "0",
         "REQUEST_LOG_LEVEL": _log_level(env, "YISHI_REQUEST_LOG_LEVEL", "INFO"),
+        # Email and SMS notices and their worker (app/notices/config.py).
+        **notice_config(env),
     }

@@ -30,6 +30,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(254))
+    # Where SMS notices go (proposals/notices), when the person gave a number.
+    mobile: Mapped[str | None] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))

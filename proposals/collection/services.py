@@ -24,6 +24,7 @@ from proposals.collection.models import (
 from proposals.collection.text import search_document
 from proposals.cycles.models import Cycle
 from proposals.cycles.stages import Stage
+from proposals.notices.services import queue_deliveries
 from votes.base import DomainError, utcnow
 from votes.people import Role, User
 
@@ -337,10 +338,11 @@ def followers(session: Session, proposal_id: int) -> list[int]:
 
 def notify(session: Session, user_ids: Iterable[int], kind: str, proposal: Proposal | None,
            **params) -> None:
-    for user_id in sorted(set(user_ids)):
-        session.add(Notification(user_id=user_id, kind=kind,
-                                 proposal_id=proposal.id if proposal else None, params=params))
-    session.flush()
+    notices = [Notification(user_id=user_id, kind=kind,
+                            proposal_id=proposal.id if proposal else None, params=params)
+               for user_id in sorted(set(user_ids))]
+    session.add_all(notices)
+    queue_deliveries(session, notices)  # the email/SMS outbox, in this same transaction
 
 
 def change_status(session: Session, proposal: Proposal, status: ProposalStatus,

@@ -29,6 +29,7 @@ from proposals.evaluation.models import (
 from proposals.evaluation.satisfaction import Counts, Level, RaterKind, RoundState
 from proposals.implementation.models import Project
 from proposals.implementation.services import may_report, require_responsible
+from proposals.notices.services import queue_deliveries
 from votes.base import DomainError, utcnow
 from votes.people import Role, User
 
@@ -130,11 +131,11 @@ def _log(session: Session, project_id: int, round_no: int, action: str,
 
 def _tell(session: Session, project: Project, kind: str, user_ids: set[int],
           **params) -> None:
-    # Notification rows are added without a flush; the caller flushes.
-    for user_id in sorted(user_ids):
-        session.add(Notification(user_id=user_id, kind=kind, proposal_id=None,
-                                 params={"title": project.title, "project": project.id,
-                                         **params}))
+    notices = [Notification(user_id=user_id, kind=kind, proposal_id=None,
+                            params={"title": project.title, "project": project.id, **params})
+               for user_id in sorted(user_ids)]
+    session.add_all(notices)
+    queue_deliveries(session, notices)  # the email/SMS outbox, in this same transaction
 
 
 def _proposers(session: Session, project: Project) -> set[int]:

@@ -20,10 +20,11 @@ FORBIDDEN = ("flask", "flask_login", "flask_wtf", "flask_babel", "flask_limiter"
 # the shared modules (SHARED) and the ballot engine (votes). docs quote this table.
 CONTEXT_ARROWS = {
     "cycles": set(),
-    "collection": {"cycles"},
+    "notices": set(),
+    "collection": {"cycles", "notices"},
     "shortlist": {"collection", "cycles"},
     "implementation": {"shortlist", "collection", "cycles"},
-    "evaluation": {"implementation", "shortlist", "collection", "cycles"},
+    "evaluation": {"implementation", "shortlist", "collection", "cycles", "notices"},
     "council": {"collection", "cycles"},
     "opendata": {"cycles", "collection", "shortlist", "implementation", "evaluation", "council"},
 }

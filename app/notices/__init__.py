@@ -1,0 +1,1 @@
+"""Notices that leave the site: rendering, email over SMTP, SMS gateways, the RQ worker."""
