@@ -185,14 +185,18 @@ def _certificate(folder: Path, openssl: str) -> tuple[Path, Path]:
 
 
 def _start_app_server(name: str, env: dict, folder: Path) -> AppServer:
+    """One gunicorn with its own instance folder, as on a host of its own: nothing it
+    keeps on disk is seen by the other server."""
     port = free_port()
     log = folder / f"{name}.log"
+    instance = folder / f"instance-{name}"
+    instance.mkdir()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-            env={**env, "YISHI_BIND": f"127.0.0.1:{port}"}, stdout=out,
-            stderr=subprocess.STDOUT, start_new_session=True)
+            env={**env, "YISHI_BIND": f"127.0.0.1:{port}", "YISHI_INSTANCE": str(instance)},
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     return AppServer(Site(name, base, f"https://127.0.0.1:{port}", direct=True), process, log)
 
@@ -236,8 +240,7 @@ def deployment(deploy_database, deploy_redis, tmp_path_factory) -> Iterator[Depl
     _seed(deploy_database, folder)
     env = {**os.environ, **env_file(ENV_SAMPLE),
            "SECRET_KEY": secrets.token_hex(32),  # the same on both servers
-           "DATABASE_URL": deploy_database, "REDIS_URL": deploy_redis,
-           "YISHI_INSTANCE": str(folder), "YISHI_WORKERS": "2",
+           "DATABASE_URL": deploy_database, "REDIS_URL": deploy_redis, "YISHI_WORKERS": "2",
            "YISHI_LOGIN_RATE_LIMIT": "5 per minute"}
     servers = [_start_app_server(name, env, folder) for name in ("A", "B")]
     cert, key = _certificate(folder, openssl)
