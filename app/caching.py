@@ -4,8 +4,10 @@ What a visitor who is not signed in reads is the same for everyone who reads it 
 language on that day, until someone writes. So for the public pages listed in CACHED:
 
 - The page's key is made of the site's data version (votes/versions.py, raised in the
-  transaction of every committed write, `app.db.writing`), the language, today's date
-  (pages count days late and days left), the path with its query, and the release.
+  transaction of every committed write, `app.db.writing`, with a token drawn at each raise
+  so a restored or new database never meets pages cached from another history), the
+  language, today's date (pages count days late and days left), the path with its query,
+  and the release.
 - The key's digest is the page's ETag. A browser or a proxy that sends it back in
   If-None-Match gets 304 Not Modified after one query (the version), before any
   rendering; `Cache-Control: no-cache` tells them to ask every time, so no one is shown
@@ -114,7 +116,7 @@ def _page() -> _Page | None:
     if version is None:
         return None
     key = "|".join((
-        str(version.number), str(getattr(g, "locale", "")), today().isoformat(),
+        version.key, str(getattr(g, "locale", "")), today().isoformat(),
         current_app.extensions["yishi.release"], request.full_path,
     ))
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]

@@ -13,6 +13,7 @@ change only when someone acts.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,13 +30,22 @@ class DataVersion(Base):
 
     scope: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[int] = mapped_column(default=1)
+    # Drawn afresh at every raise: a database restored from a backup, or a new one, counts
+    # from an old number again, but never with the same token, so no page cached from
+    # another history of the data is ever taken for this one.
+    token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 @dataclass(frozen=True)
 class Version:
     number: int
+    token: str
     changed_at: datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.number}.{self.token}"
 
 
 def bump(session: Session, scope: str = SITE) -> None:
@@ -46,19 +56,20 @@ def bump(session: Session, scope: str = SITE) -> None:
     """
     done = session.execute(
         update(DataVersion).where(DataVersion.scope == scope)
-        .values(version=DataVersion.version + 1, changed_at=utcnow())
+        .values(version=DataVersion.version + 1, token=secrets.token_hex(8),
+                changed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if done.rowcount == 0:
-        session.add(DataVersion(scope=scope, version=2, changed_at=utcnow()))
+        session.add(DataVersion(scope=scope, version=2))
         session.flush()
 
 
 # Built once: every cached page asks, so the question costs one round trip and no compiling.
-_CURRENT = select(DataVersion.version, DataVersion.changed_at).where(
+_CURRENT = select(DataVersion.version, DataVersion.token, DataVersion.changed_at).where(
     DataVersion.scope == bindparam("scope"))
 
 
 def current(session: Session, scope: str = SITE) -> Version | None:
     row = session.connection().execute(_CURRENT, {"scope": scope}).first()
-    return None if row is None else Version(row.version, row.changed_at)
+    return None if row is None else Version(row.version, row.token, row.changed_at)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import uuid
 from contextlib import contextmanager
 from datetime import date
@@ -251,3 +252,40 @@ def test_no_server_ever_serves_a_page_older_than_the_last_write(tmp_path, shared
         stored = session.scalar(select(Proposal.cosign_count).where(Proposal.id == proposal_id))
     engine.dispose()
     assert stored == len(neighbours)
+
+
+def test_a_restored_database_never_meets_pages_cached_from_another_history(tmp_path, shared,
+                                                                           redis_url):
+    """A backup restored (or a new database) counts its version from an old number again;
+    the pages one Redis holds for that number in the other history must not answer."""
+    url, proposal_id, neighbours = shared
+    os.environ["YISHI_RELEASE"] = uuid.uuid4().hex
+    try:
+        first = server(tmp_path, "first", url, redis_url).test_client()
+        page = f"/proposals/{proposal_id}"
+        before = first.get(page)
+        backup = tmp_path / "backup.db"
+        with sqlite3.connect(tmp_path / "shared.db") as source, sqlite3.connect(backup) as copy:
+            source.backup(copy)
+        first.post("/account/login", data={"username": neighbours[0], "password": PASSWORD})
+        first.post(f"/resident/proposals/{proposal_id}/cosign")
+        first.post("/account/logout")
+        first.get(page)  # shows the signed-out notice once, and is not kept
+        ahead = first.get(page)
+        assert cosigned(ahead.text) == 1
+
+        # Restored from the backup, then a different write brings the count to the same
+        # version number the lost history had reached.
+        restored = server(tmp_path, "restored", f"sqlite:///{backup}", redis_url).test_client()
+        assert cosigned(restored.get(page).text) == 0
+        restored.post("/account/login", data={"username": neighbours[1], "password": PASSWORD})
+        followed = restored.post(f"/proposals/{proposal_id}/follow")  # not a co-sign
+        assert followed.status_code == 302
+        restored.post("/account/logout")
+        restored.get(page)
+        shown = restored.get(page)
+        assert cosigned(shown.text) == 0
+        assert shown.headers["ETag"] != ahead.headers["ETag"]
+        assert before.headers["ETag"] != ahead.headers["ETag"]
+    finally:
+        os.environ.pop("YISHI_RELEASE", None)
