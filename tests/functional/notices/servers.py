@@ -17,6 +17,7 @@ from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -33,7 +34,7 @@ class Inbox:
     away meanwhile makes aiosmtpd cancel the wait, and the message is dropped (`aborted`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, login: tuple[str, str] | None = None) -> None:
         self.messages: list[EmailMessage] = []
         self.refusals: list[str] = []
         self.gate: threading.Event | None = None
@@ -42,7 +43,21 @@ class Inbox:
         self.arrived = threading.Condition()
         self.port = free_port()
         self.url = f"smtp://127.0.0.1:{self.port}"
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.logins: list[str] = []
+        extra = {} if login is None else {
+            "authenticator": self._authenticate(login), "auth_require_tls": False,
+            "auth_required": True}
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **extra)
+
+    def _authenticate(self, login: tuple[str, str]):
+        def check(server, session, envelope, mechanism, data) -> AuthResult:
+            ok = isinstance(data, LoginPassword) and \
+                (data.login.decode(), data.password.decode()) == login
+            if ok:
+                self.logins.append(data.login.decode())
+            return AuthResult(success=ok, handled=False)  # on a failure: 535
+
+        return check
 
     async def handle_DATA(self, server, session, envelope) -> str:
         with self.arrived:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.notices.delivery import deliver_due
@@ -12,7 +13,7 @@ from proposals.collection.services import notify
 from proposals.notices.models import NoticeDelivery
 from proposals.notices.schedule import RETRY_DELAYS, as_utc
 from proposals.notices.services import choose_channels
-from tests.functional.notices.servers import free_port
+from tests.functional.notices.servers import Inbox, free_port
 from votes.base import utcnow
 
 
@@ -123,3 +124,22 @@ def test_turning_email_off_stops_what_was_still_waiting(db, mailing, inbox, pers
     assert deliver_due(mailing).skipped == 1
     (row,) = deliveries_of(db, reader)
     assert row.status == "skipped" and inbox.messages == []
+
+
+# Loopback only, so the test server takes a login without TLS.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_server_s_login_is_given_when_configured(db, mailing, person, propose):
+    guarded = Inbox(login=("yishi", "s3cret"))
+    guarded.controller.start()
+    try:
+        reader = person()
+        notify(db, [reader.id], "comment", propose(reader), name="王芳")
+        db.commit()
+        mailing.config.update(SMTP_URL=guarded.url, SMTP_USER="yishi", SMTP_PASSWORD="wrong")
+        assert deliver_due(mailing).retried == 1  # 535: the admin fixes it, then it goes
+        assert guarded.messages == []
+        mailing.config["SMTP_PASSWORD"] = "s3cret"
+        assert deliver_due(mailing, now=utcnow() + timedelta(minutes=2)).sent == 1
+        assert guarded.logins == ["yishi"] and len(guarded.messages) == 1
+    finally:
+        guarded.controller.stop()
