@@ -7,6 +7,7 @@ import proposals.evaluation.models  # noqa: F401
 import proposals.evaluation.rounds  # noqa: F401
 import proposals.implementation.models  # noqa: F401
 import proposals.notices.models  # noqa: F401
+import proposals.requests.models  # noqa: F401
 import proposals.shortlist.models  # noqa: F401
 import votes.audit  # noqa: F401
 import votes.ballots  # noqa: F401

@@ -12,4 +12,5 @@ from app.council import officials as council_views  # noqa: E402,F401
 from app.evaluation import officials as evaluation_views  # noqa: E402,F401
 from app.implementation import officials as implementation_views  # noqa: E402,F401
 from app.officials import routes  # noqa: E402,F401
+from app.requests import officials as requests_views  # noqa: E402,F401
 from app.shortlist import officials as shortlist_views  # noqa: E402,F401

@@ -1,0 +1,89 @@
+"""Forms of 接诉即办: raising, dispatching, signing, waiting, replying, rating, the limits."""
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.forms import FlaskForm, choices
+from app.requests.messages import RATING_LABELS, URGENCY_LABELS
+from proposals.requests.services import (
+    COMMUNITY_MAX,
+    NOTE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    UNIT_NAME_MAX,
+)
+
+
+class RequestForm(FlaskForm):
+    title = StringField(_l("What is the problem, in a few words?"),
+                        description=_l("e.g. “The street light at gate 3 is out”."),
+                        validators=[DataRequired(), Length(max=TITLE_MAX)])
+    description = TextAreaField(
+        _l("Describe it"),
+        description=_l("Where exactly, since when, who is affected. It is published without "
+                       "your name: leave out phone numbers and other people’s names."),
+        validators=[DataRequired(), Length(max=TEXT_MAX)])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    community = StringField(_l("Community"), description=_l("e.g. 和平社区."),
+                            validators=[DataRequired(), Length(max=COMMUNITY_MAX)])
+    urgency = RadioField(lazy_pgettext("request urgency", "Urgency"),
+                         choices=choices(URGENCY_LABELS), default="normal",
+                         description=_l("Urgent: a danger to someone’s safety or health, or "
+                                        "a loss that grows by the hour."),
+                         validators=[DataRequired()])
+
+
+class DispatchForm(FlaskForm):
+    # The status the page was drawn in: a stale or doubled post is refused, not applied twice.
+    expected = HiddenField(validators=[DataRequired()])
+    unit_id = SelectField(_l("Responsible unit"), coerce=int, validators=[DataRequired()])
+    note = TextAreaField(_l("Note to the unit (optional)"),
+                         validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class StepForm(FlaskForm):
+    """Signing for a request or starting its clock again: nothing to fill in but the state."""
+
+    expected = HiddenField(validators=[DataRequired()])
+
+
+class PauseForm(FlaskForm):
+    expected = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(_l("Why are you waiting for the requester?"),
+                           description=_l("Published in the request’s history, e.g. “The "
+                                          "requester will let us in on Saturday.”"),
+                           validators=[DataRequired(), Length(max=NOTE_MAX)])
+
+
+class ReplyForm(FlaskForm):
+    expected = HiddenField(validators=[DataRequired()])
+    text = TextAreaField(_l("Reply to the requester"),
+                         description=_l("What was done, or why it cannot be done and what "
+                                        "happens next. It is published."),
+                         validators=[DataRequired(), Length(max=TEXT_MAX)])
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField(_l("How was your request handled?"), choices=choices(RATING_LABELS),
+                        validators=[DataRequired()])
+    comment = TextAreaField(_l("Comment (optional)"),
+                            description=_l("Seen by the unit and the officials, not published."),
+                            validators=[Optional(), Length(max=TEXT_MAX)])
+
+
+class LimitForm(FlaskForm):
+    category = HiddenField(validators=[DataRequired()])
+    urgency = HiddenField(validators=[DataRequired()])
+    sign_hours = IntegerField(_l("Sign for within (hours)"),
+                              validators=[InputRequired(), NumberRange(min=1, max=720)])
+    resolve_days = IntegerField(_l("Resolve within (working days)"),
+                                validators=[InputRequired(), NumberRange(min=1, max=60)])
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Unit"), description=_l("e.g. 区住建委."),
+                       validators=[DataRequired(), Length(max=UNIT_NAME_MAX)])
+    official = StringField(_l("Username of the official who signs for it"),
+                           validators=[DataRequired(), Length(max=40)])

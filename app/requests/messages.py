@@ -1,0 +1,102 @@
+"""Words of 接诉即办: refusals, and the labels of statuses, steps, channels and the three rates."""
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+MESSAGES = {
+    "calendar_unknown": _l("The working-day calendar for %(year)s is not known yet (known: "
+                           "%(first)s to %(last)s), so its deadline cannot be set. Update the "
+                           "chinesecalendar package once the year's holidays are announced."),
+    "bad_limit": _l("Enter a limit within the range allowed."),
+    "admins_only": _l("Only an administrator can do this."),
+    "unit_needs_official": _l("Give the username of an official account."),
+    "unit_exists": _l("A unit of this name exists already."),
+    "official_has_unit": _l("This official already signs for another unit."),
+    "requester_not_resident": _l("The requester must be a resident's account."),
+    "already_dispatched": _l("This request has been dispatched already."),
+    "not_your_unit": _l("Only the unit this request was dispatched to can do this."),
+    "not_awaiting_signature": _l("This request is not waiting to be signed for."),
+    "not_pausable": _l("Only a request signed for and being handled can wait for the "
+                       "requester."),
+    "already_overdue": _l("The deadline has passed already; waiting now would not stop the "
+                          "clock."),
+    "not_paused": _l("The clock of this request is not stopped."),
+    "still_paused": _l("The clock is stopped while you wait for the requester; start it "
+                       "again before replying."),
+    "not_replyable": _l("This request is not being handled now, so it takes no reply."),
+    "not_your_request": _l("Only the resident who raised this request can rate it."),
+    "already_rated": _l("You have rated this reply already."),
+    "not_rateable": _l("There is no reply to rate yet."),
+}
+
+STATUS_LABELS = {
+    "raised": lazy_pgettext("request status", "Received"),
+    "dispatched": lazy_pgettext("request status", "Dispatched"),
+    "signed": lazy_pgettext("request status", "Being handled"),
+    "waiting": lazy_pgettext("request status", "Waiting for the requester"),
+    "replied": lazy_pgettext("request status", "Replied"),
+    "reopened": lazy_pgettext("request status", "Reopened"),
+    "closed": lazy_pgettext("request status", "Closed"),
+}
+URGENCY_LABELS = {
+    "normal": lazy_pgettext("request urgency", "Normal"),
+    "urgent": lazy_pgettext("request urgency", "Urgent"),
+}
+CHANNEL_LABELS = {
+    "online": lazy_pgettext("request channel", "Online"),
+    "grid_worker": lazy_pgettext("request channel", "Grid worker"),
+    "liaison_station": lazy_pgettext("request channel", "Liaison station"),
+    "hotline": lazy_pgettext("request channel", "12345 hotline"),
+}
+RATING_LABELS = {
+    "satisfied": lazy_pgettext("request rating", "Satisfied"),
+    "basically_satisfied": lazy_pgettext("request rating", "Basically satisfied"),
+    "unsatisfied": lazy_pgettext("request rating", "Unsatisfied"),
+}
+EVENT_LABELS = {
+    "raised": lazy_pgettext("request step", "Received"),
+    "dispatched": lazy_pgettext("request step", "Dispatched to a unit"),
+    "signed": lazy_pgettext("request step", "Signed for"),
+    "paused": lazy_pgettext("request step", "Clock stopped: waiting for the requester"),
+    "resumed": lazy_pgettext("request step", "Clock started again"),
+    "replied": lazy_pgettext("request step", "Replied"),
+    "rated": lazy_pgettext("request step", "Rated"),
+    "reopened": lazy_pgettext("request step", "Reopened"),
+    "supervised": lazy_pgettext("request step", "Put under supervision"),
+}
+# Who acted, as the public sees it: a role, never a person.
+ACTOR_LABELS = {
+    "requester": lazy_pgettext("request actor", "The requester"),
+    "dispatcher": lazy_pgettext("request actor", "The dispatch desk"),
+    "unit": lazy_pgettext("request actor", "The responsible unit"),
+    "hotline": lazy_pgettext("request actor", "The 12345 hotline"),
+    "liaison_station": lazy_pgettext("request actor", "A liaison station"),
+    "grid_worker": lazy_pgettext("request actor", "A grid worker"),
+    "system": lazy_pgettext("request actor", "The time-limit rules"),
+}
+GROUND_LABELS = {
+    "sign_overdue": _l("Not signed for within the time limit"),
+    "resolve_overdue": _l("Not answered within the time limit"),
+    "unsatisfied": _l("The requester was unsatisfied"),
+}
+RATE_LABELS = {
+    "response": _l("Response rate"),
+    "resolution": _l("Resolution rate"),
+    "satisfaction": _l("Satisfaction rate"),
+}
+RATE_DEFINITIONS = {
+    "response": _l("Of the requests dispatched to the unit in the month (signed for, or whose "
+                   "sign-for limit has passed), the share signed for within the limit."),
+    "resolution": _l("Of the handlings whose resolution deadline fell in the month (answered, "
+                     "or whose deadline has passed), the share answered by the deadline. A "
+                     "request reopened after an unsatisfied rating is due again."),
+    "satisfaction": _l("Of the unit’s answers first rated in the month, the share rated "
+                       "satisfied or basically satisfied. Each request counts once, by its "
+                       "first rating."),
+}
+
+LABELS = {
+    "status": STATUS_LABELS, "urgency": URGENCY_LABELS, "channel": CHANNEL_LABELS,
+    "rating": RATING_LABELS, "event": EVENT_LABELS, "actor": ACTOR_LABELS,
+    "ground": GROUND_LABELS, "rate": RATE_LABELS, "definition": RATE_DEFINITIONS,
+}

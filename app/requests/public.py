@@ -1,0 +1,66 @@
+"""Public 接诉即办 pages: every request with its history (never its requester), the three rates."""
+
+from __future__ import annotations
+
+from flask import abort, request
+from flask_login import current_user
+
+from app.auth.access import PUBLIC, allow
+from app.db import get_session
+from app.pagination import paginate
+from app.public import bp
+from app.requests.forms import RatingForm
+from app.requests.messages import STATUS_LABELS
+from app.requests.support import clock_of, now, render
+from app.templating import CATEGORY_LABELS
+from proposals.requests import queries
+from proposals.requests.clock import local
+from proposals.requests.models import Status
+from proposals.requests.rates import parse_month
+
+PAGE_SIZE = 20
+
+
+def _filter(name: str, allowed) -> str | None:
+    value = request.args.get(name, "").strip()
+    return value if value in allowed else None
+
+
+@bp.route("/requests")
+@allow(PUBLIC)
+def requests_list():
+    db = get_session()
+    known = queries.communities(db)
+    chosen = {"status": _filter("status", STATUS_LABELS),
+              "category": _filter("category", CATEGORY_LABELS),
+              "community": _filter("community", known)}
+    page = paginate(db, queries.public_list(**chosen), PAGE_SIZE)
+    moment = now()
+    return render("requests/list.html", page=page, chosen=chosen, communities=known,
+                  clocks={r.id: clock_of(r, moment) for r in page.items})
+
+
+@bp.route("/requests/<request_number>")
+@allow(PUBLIC)
+def request_page(request_number: str):
+    db = get_session()
+    found = queries.by_number(db, request_number) or abort(404)
+    mine = current_user.is_authenticated and current_user.id == found.requester_id
+    rateable = mine and found.status == Status.REPLIED
+    return render("requests/request.html", item=found, events=queries.history(db, found),
+                  clock=clock_of(found, now()), mine=mine,
+                  form=RatingForm() if rateable else None)
+
+
+@bp.route("/requests/rates")
+@allow(PUBLIC)
+def request_rates():
+    db = get_session()
+    moment = now()
+    today = local(moment).date()
+    month = parse_month(request.args.get("month")) or (today.year, today.month)
+    rows = queries.unit_rates(db, month, moment)
+    previous = (month[0] - 1, 12) if month[1] == 1 else (month[0], month[1] - 1)
+    following = (month[0] + 1, 1) if month[1] == 12 else (month[0], month[1] + 1)
+    return render("requests/rates.html", rows=rows, month=month, previous=previous,
+                  following=following if following <= (today.year, today.month) else None)

@@ -1,0 +1,89 @@
+"""What the request pages of every audience share: the moment, loading, refusals, deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import abort, current_app, flash, render_template
+from sqlalchemy import select
+
+from app.db import get_session
+from app.requests.messages import LABELS, MESSAGES
+from app.templating import CATEGORY_LABELS
+from proposals.collection.models import Proposal
+from proposals.requests import clock
+from proposals.requests.models import Request, Status
+from proposals.requests.services import effective_resolve_due
+from votes.base import DomainError
+from votes.people import User
+
+
+def now() -> datetime:
+    """The app's moment: the NOW setting when given (tests fix the clock), else the time."""
+    fixed = current_app.config.get("NOW")
+    return fixed if fixed is not None else datetime.now(UTC)
+
+
+def load_request(request_id: int) -> Request:
+    return get_session().get(Request, request_id) or abort(404)
+
+
+def message(error: DomainError) -> str:
+    """A refusal in the reader's words: this context's own first, then the app's."""
+    from app.messages import domain_message
+
+    template = MESSAGES.get(error.code)
+    if template is None:
+        return domain_message(error)
+    return str(template) % error.params if error.params else str(template)
+
+
+def show(error: DomainError | None, form=None) -> None:
+    """Put a refusal next to its field of `form`, or else flash it."""
+    if error is None:
+        return
+    field = getattr(form, str(error.params.get("field", "")), None) if form else None
+    if field is not None:
+        field.errors = [*field.errors, message(error)]
+    else:
+        flash(message(error), "error")
+
+
+def render(template: str, **context):
+    """A request page, with this context's labels as `rq` and the proposals' categories."""
+    return render_template(template, rq=LABELS, request_categories=CATEGORY_LABELS, **context)
+
+
+def known_communities() -> list[str]:
+    """The communities the app already knows (residents' and proposals'), for suggestions."""
+    db = get_session()
+    names = set(db.scalars(select(User.community).where(User.community.is_not(None))
+                           .distinct()))
+    names |= set(db.scalars(select(Proposal.community).distinct()))
+    names |= set(db.scalars(select(Request.community).distinct()))
+    return sorted(n for n in names if n)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The deadline a request is now held to, and whether it has passed — said in words."""
+
+    kind: str  # "sign", "resolve", "stopped" or "none"
+    due: datetime | None
+    overdue: bool
+
+
+def clock_of(request: Request, moment: datetime) -> Clock:
+    status = Status(request.status)
+    if status is Status.DISPATCHED:
+        due = clock.local(request.sign_due_at)
+        return Clock("sign", due, clock.local(moment) > due)
+    if status in (Status.SIGNED, Status.REOPENED, Status.WAITING):
+        try:
+            due = effective_resolve_due(get_session(), request, moment)
+        except DomainError:  # a pause running into a year the calendar does not know
+            due = clock.local(request.resolve_due_at)
+        kind = "stopped" if status is Status.WAITING else "resolve"
+        return Clock(kind, due, status is not Status.WAITING and clock.local(moment) > due)
+    return Clock("none", None, False)

@@ -1,0 +1,248 @@
+"""Tables of 接诉即办: requests, their public history, units, limits, pauses, ratings, 督办."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from votes.base import Base, utcnow
+from votes.people import User
+
+
+class Category(enum.StrEnum):
+    """The proposals' own category codes (proposals/collection/models.py), so that requests
+    and projects of one category and community can be compared; a unit test keeps them equal."""
+
+    EDUCATION = "education"
+    HEALTH = "health"
+    ELDERLY_CARE = "elderly_care"
+    TRANSPORT = "transport"
+    ENVIRONMENT = "environment"
+    HOUSING = "housing"
+    CULTURE_SPORTS = "culture_sports"
+    EMPLOYMENT = "employment"
+    FOOD_SAFETY = "food_safety"
+    PUBLIC_SAFETY = "public_safety"
+    OTHER = "other"
+
+
+class Urgency(enum.StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class Channel(enum.StrEnum):
+    ONLINE = "online"  # raised by the resident themself
+    GRID_WORKER = "grid_worker"  # 网格员 (the role is not built yet)
+    LIAISON_STATION = "liaison_station"  # 代表联络站
+    HOTLINE = "hotline"  # 12345
+
+
+class Status(enum.StrEnum):
+    RAISED = "raised"  # 受理, awaiting dispatch
+    DISPATCHED = "dispatched"  # 派单, awaiting the unit's signature
+    SIGNED = "signed"  # 签收, being handled
+    WAITING = "waiting"  # the clock is stopped, waiting for the requester
+    REPLIED = "replied"  # 办理答复, awaiting the requester's rating
+    REOPENED = "reopened"  # rated unsatisfied: handled again by the same unit
+    CLOSED = "closed"  # rated 满意 or 基本满意
+
+
+class Rating(enum.StrEnum):
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
+    UNSATISFIED = "unsatisfied"  # 不满意
+
+
+class Ground(enum.StrEnum):
+    """Why a request is on the supervision list (督办)."""
+
+    SIGN_OVERDUE = "sign_overdue"
+    RESOLVE_OVERDUE = "resolve_overdue"
+    UNSATISFIED = "unsatisfied"
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class Unit(Base):
+    """A responsible unit (承办单位) and the official who signs for it."""
+
+    __tablename__ = "request_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    official: Mapped[User] = relationship()
+
+
+class TimeLimit(Base):
+    """How long a unit has, by category and urgency: sign within hours, resolve within days."""
+
+    __tablename__ = "request_limits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(20))
+    urgency: Mapped[str] = mapped_column(String(10))
+    sign_hours: Mapped[int]
+    resolve_days: Mapped[int]  # working days
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("category", "urgency"),
+        CheckConstraint("sign_hours BETWEEN 1 AND 720", name="sign_hours_range"),
+        CheckConstraint("resolve_days BETWEEN 1 AND 60", name="resolve_days_range"),
+        CheckConstraint(_in("urgency", Urgency), name="urgency_known"),
+    )
+
+
+class Request(Base):
+    """A resident's request (诉求). The requester is never shown to the public."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(String(16), unique=True)  # 2026-000123
+    title: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20))
+    community: Mapped[str] = mapped_column(String(40))
+    urgency: Mapped[str] = mapped_column(String(10), default=Urgency.NORMAL.value)
+    channel: Mapped[str] = mapped_column(String(20))
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default=Status.RAISED.value)
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The handling now under way: its unit, its limits as they were when it was dispatched
+    # (a later change of the limits moves no clock), and its deadlines.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("request_units.id"), index=True)
+    round: Mapped[int] = mapped_column(default=0)  # 0, then +1 at each reopening
+    sign_hours: Mapped[int | None]
+    resolve_days: Mapped[int | None]
+    dispatched_at: Mapped[datetime | None]
+    sign_due_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    handling_started_at: Mapped[datetime | None]  # dispatch, or the reopening
+    resolve_due_at: Mapped[datetime | None]  # moved on by every pause once it ends
+    replied_at: Mapped[datetime | None]
+    reply: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None]
+    supervised: Mapped[bool] = mapped_column(default=False)  # on the 督办 list
+
+    unit: Mapped[Unit | None] = relationship()
+    events: Mapped[list[RequestEvent]] = relationship(order_by="RequestEvent.id", viewonly=True)
+
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        CheckConstraint(_in("urgency", Urgency), name="urgency_known"),
+        CheckConstraint(_in("channel", Channel), name="channel_known"),
+        CheckConstraint(_in("status", Status), name="status_known"),
+        Index("ix_requests_status_raised", "status", "raised_at"),
+        Index("ix_requests_community", "community"),
+        Index("ix_requests_dispatched", "dispatched_at"),
+    )
+
+
+class Round(Base):
+    """One handling of a request by its unit: from the dispatch, or from a reopening, to the
+    reply. Its deadline is the one the resolution rate is counted on."""
+
+    __tablename__ = "request_rounds"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), primary_key=True)
+    round: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("request_units.id"))
+    started_at: Mapped[datetime]
+    resolve_due_at: Mapped[datetime]
+    replied_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_request_rounds_unit_due", "unit_id", "resolve_due_at"),
+    )
+
+
+class RequestEvent(Base):
+    """One step of a request's public history: the actor is named by role, never by person."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    event: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12))  # the status it led to
+    actor_role: Mapped[str] = mapped_column(String(20))  # requester, dispatcher, unit, system
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # kept, not shown
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("request_units.id"))
+    round: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class Pause(Base):
+    """The clock stopped while the unit waits for the requester, with the reason logged."""
+
+    __tablename__ = "request_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    round: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RequestRating(Base):
+    """The requester's rating of one handling: one per request and round, by key."""
+
+    __tablename__ = "request_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    round: Mapped[int]
+    unit_id: Mapped[int] = mapped_column(ForeignKey("request_units.id"), index=True)
+    rating: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("request_id", "round"),
+        CheckConstraint(_in("rating", Rating), name="rating_known"),
+        Index("ix_request_ratings_rated", "round", "rated_at"),
+    )
+
+
+class Escalation(Base):
+    """A request put on the supervision list (督办), on one ground, for one handling."""
+
+    __tablename__ = "request_escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    round: Mapped[int]
+    ground: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("request_units.id"))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    request: Mapped[Request] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("request_id", "round", "ground"),
+        CheckConstraint(_in("ground", Ground), name="ground_known"),
+    )

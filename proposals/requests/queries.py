@@ -1,0 +1,130 @@
+"""Read-only questions about requests: lists for each desk, the public list, the rates' facts."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from proposals.requests import rates
+from proposals.requests.clock import TZ
+from proposals.requests.models import (
+    Escalation,
+    Pause,
+    Request,
+    RequestEvent,
+    RequestRating,
+    Round,
+    Status,
+    Unit,
+)
+from proposals.requests.services import HANDLING, utc
+from votes.people import User
+
+
+def public_list(*, status: str | None = None, category: str | None = None,
+                community: str | None = None) -> Select:
+    """Every request, newest first, filtered; a select() for the pager."""
+    stmt = select(Request)
+    if status:
+        stmt = stmt.where(Request.status == status)
+    if category:
+        stmt = stmt.where(Request.category == category)
+    if community:
+        stmt = stmt.where(Request.community == community)
+    return stmt.order_by(Request.raised_at.desc(), Request.id.desc())
+
+
+def communities(session: Session) -> list[str]:
+    return list(session.scalars(select(Request.community).distinct().order_by(Request.community)))
+
+
+def by_number(session: Session, number: str) -> Request | None:
+    return session.scalar(select(Request).where(Request.number == number))
+
+
+def raised_by(session: Session, user: User) -> list[Request]:
+    return list(session.scalars(select(Request).where(Request.requester_id == user.id)
+                                .order_by(Request.raised_at.desc(), Request.id.desc())))
+
+
+def awaiting_dispatch() -> Select:
+    """The dispatch desk: received and not yet sent to a unit, urgent and oldest first."""
+    return select(Request).where(Request.status == Status.RAISED.value).order_by(
+        (Request.urgency == "urgent").desc(), Request.raised_at, Request.id)
+
+
+def unit_queue(session: Session, unit: Unit) -> list[Request]:
+    """What the unit still has to do (sign, handle, answer), the earliest deadline first."""
+    return list(session.scalars(select(Request).where(
+        Request.unit_id == unit.id, Request.status.in_([s.value for s in HANDLING]))
+        .order_by(Request.resolve_due_at, Request.id)))
+
+
+def unit_answered(session: Session, unit: Unit, limit: int = 20) -> list[Request]:
+    return list(session.scalars(select(Request).where(
+        Request.unit_id == unit.id,
+        Request.status.in_([Status.REPLIED.value, Status.CLOSED.value]))
+        .order_by(Request.replied_at.desc(), Request.id.desc()).limit(limit)))
+
+
+def history(session: Session, request: Request) -> list[RequestEvent]:
+    return list(session.scalars(select(RequestEvent).where(RequestEvent.request_id == request.id)
+                                .order_by(RequestEvent.at, RequestEvent.id)))
+
+
+def pauses(session: Session, request: Request) -> list[Pause]:
+    return list(session.scalars(select(Pause).where(Pause.request_id == request.id)
+                                .order_by(Pause.started_at)))
+
+
+def ratings(session: Session, request: Request) -> list[RequestRating]:
+    return list(session.scalars(select(RequestRating).where(
+        RequestRating.request_id == request.id).order_by(RequestRating.round)))
+
+
+def supervision_list() -> Select:
+    """Open escalations (督办), the oldest first."""
+    return select(Escalation).where(Escalation.resolved_at.is_(None)).order_by(
+        Escalation.raised_at, Escalation.id)
+
+
+# --- the facts the three rates are counted from ---------------------------------------------
+
+
+def _bounds(month: tuple[int, int]) -> tuple[datetime, datetime]:
+    first, after = rates.month_bounds(month)
+    return (utc(datetime.combine(first, time.min, tzinfo=TZ)),
+            utc(datetime.combine(after, time.min, tzinfo=TZ)))
+
+
+def month_facts(session: Session, month: tuple[int, int]):
+    """(dispatches, handlings, first ratings) of every unit that touch the month."""
+    start, end = _bounds(month)
+    dispatches = [rates.Dispatch(unit_id=r.unit_id, dispatched_at=r.dispatched_at,
+                                 sign_due=r.sign_due_at, signed_at=r.signed_at)
+                  for r in session.execute(select(
+                      Request.unit_id, Request.dispatched_at, Request.sign_due_at,
+                      Request.signed_at).where(Request.dispatched_at >= start,
+                                               Request.dispatched_at < end))]
+    handlings = [rates.Handling(unit_id=r.unit_id, resolve_due=r.resolve_due_at,
+                                replied_at=r.replied_at)
+                 for r in session.execute(select(
+                     Round.unit_id, Round.resolve_due_at, Round.replied_at).where(
+                     Round.resolve_due_at >= start, Round.resolve_due_at < end))]
+    first = [rates.FirstRating(unit_id=r.unit_id, rated_at=r.rated_at, rating=r.rating)
+             for r in session.execute(select(
+                 RequestRating.unit_id, RequestRating.rated_at, RequestRating.rating).where(
+                 RequestRating.round == 0, RequestRating.rated_at >= start,
+                 RequestRating.rated_at < end))]
+    return dispatches, handlings, first
+
+
+def unit_rates(session: Session, month: tuple[int, int], as_of: datetime
+               ) -> list[tuple[Unit, rates.ThreeRates]]:
+    """Every unit's three rates for the month, by the unit's name."""
+    dispatches, handlings, first = month_facts(session, month)
+    return [(unit, rates.three_rates(unit.id, month, as_of, dispatches=dispatches,
+                                     handlings=handlings, ratings=first))
+            for unit in session.scalars(select(Unit).order_by(Unit.name))]

@@ -1,0 +1,408 @@
+"""接诉即办: raising a request, dispatch, signing for it, pauses, the reply, rating and 督办.
+
+Every function takes the Session, the actor and the moment (`now`), flushes and never commits;
+a refusal is a DomainError with a stable code (app/requests/messages.py words them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from proposals.requests import clock
+from proposals.requests.models import (
+    Category,
+    Channel,
+    Escalation,
+    Ground,
+    Pause,
+    Rating,
+    Request,
+    RequestEvent,
+    RequestRating,
+    Round,
+    Status,
+    TimeLimit,
+    Unit,
+    Urgency,
+)
+from votes.base import DomainError
+from votes.people import Role, User
+
+TITLE_MAX = 80
+TEXT_MAX = 2000
+COMMUNITY_MAX = 40
+NOTE_MAX = 500
+UNIT_NAME_MAX = 60
+# Until the admin sets a limit for a category: sign within hours, resolve within working days.
+DEFAULT_LIMITS = {Urgency.NORMAL: (24, 5), Urgency.URGENT: (2, 1)}
+# Who may enter a request through each channel. The grid worker (网格员) is not a role yet.
+CHANNEL_ROLES = {
+    Channel.ONLINE: (Role.RESIDENT,),
+    Channel.LIAISON_STATION: (Role.OFFICIAL,),
+    Channel.HOTLINE: (Role.OFFICIAL,),
+}
+# The states in which the unit dispatched to is still working on the request.
+HANDLING = (Status.DISPATCHED, Status.SIGNED, Status.WAITING, Status.REOPENED)
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def clean_text(value: str | None, field: str, most: int, *, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError("required", field=field)
+    if len(text) > most:
+        raise DomainError("too_long", field=field, max=most)
+    return text
+
+
+def _choice(enum_type, value: str | None, field: str):
+    try:
+        return enum_type(value)
+    except ValueError:
+        raise DomainError("invalid_choice", field=field) from None
+
+
+# --- the admin's settings ---------------------------------------------------------------------
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.has_role(Role.ADMIN):
+        raise DomainError("admins_only")
+
+
+def limit_for(session: Session, category: str, urgency: str) -> tuple[int, int]:
+    """(sign within hours, resolve within working days) for a category and urgency."""
+    row = session.scalar(select(TimeLimit).filter_by(category=category, urgency=urgency))
+    if row is not None:
+        return row.sign_hours, row.resolve_days
+    return DEFAULT_LIMITS[Urgency(urgency)]
+
+
+def set_limit(session: Session, actor: User, *, category: str, urgency: str, sign_hours: int,
+              resolve_days: int, now: datetime) -> TimeLimit:
+    """The admin sets a limit; requests already dispatched keep the limits they were given."""
+    _require_admin(actor)
+    category = _choice(Category, category, "category").value
+    urgency = _choice(Urgency, urgency, "urgency").value
+    if not 1 <= sign_hours <= 720:
+        raise DomainError("bad_limit", field="sign_hours")
+    if not 1 <= resolve_days <= 60:
+        raise DomainError("bad_limit", field="resolve_days")
+    row = session.scalar(select(TimeLimit).filter_by(category=category, urgency=urgency))
+    if row is None:
+        row = TimeLimit(category=category, urgency=urgency, sign_hours=sign_hours,
+                        resolve_days=resolve_days)
+        session.add(row)
+    row.sign_hours, row.resolve_days = sign_hours, resolve_days
+    row.updated_by_id, row.updated_at = actor.id, utc(now)
+    session.flush()
+    return row
+
+
+def add_unit(session: Session, actor: User, *, name: str, official: User | None) -> Unit:
+    """Register a responsible unit and the official account that signs for its requests."""
+    _require_admin(actor)
+    name = clean_text(name, "name", UNIT_NAME_MAX)
+    if official is None or not official.has_role(Role.OFFICIAL):
+        raise DomainError("unit_needs_official", field="official")
+    if session.scalar(select(Unit.id).where(Unit.name == name)) is not None:
+        raise DomainError("unit_exists", field="name")
+    if session.scalar(select(Unit.id).where(Unit.official_id == official.id)) is not None:
+        raise DomainError("official_has_unit", field="official")
+    unit = Unit(name=name, official_id=official.id)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.name)))
+
+
+def unit_of(session: Session, user: User) -> Unit | None:
+    """The unit an official signs for, if any."""
+    return session.scalar(select(Unit).where(Unit.official_id == user.id))
+
+
+# --- the loop -----------------------------------------------------------------------------------
+
+
+def _log(session: Session, request: Request, event: str, *, role: str, actor: User | None,
+         now: datetime, note: str = "") -> RequestEvent:
+    entry = RequestEvent(request_id=request.id, event=event, status=request.status,
+                         actor_role=role, actor_id=actor.id if actor else None,
+                         unit_id=request.unit_id, round=request.round, note=note, at=utc(now))
+    session.add(entry)
+    return entry
+
+
+def _next_number(session: Session, year: int) -> int:
+    return (session.scalar(select(func.max(Request.seq)).where(Request.year == year)) or 0) + 1
+
+
+@dataclass(frozen=True)
+class Draft:
+    title: str
+    description: str
+    category: str
+    community: str
+    urgency: str = Urgency.NORMAL.value
+
+
+def raise_request(session: Session, actor: User, draft: Draft, *, channel: str, now: datetime,
+                  requester: User | None = None) -> Request:
+    """Receive (受理) a request: a resident online for themself, or an official entering one
+    from the hotline or a liaison station, for a resident with an account or for a caller."""
+    chosen = _choice(Channel, channel, "channel")
+    if not actor.has_role(*CHANNEL_ROLES.get(chosen, ())):
+        raise DomainError("channel_not_allowed", field="channel")
+    if chosen is Channel.ONLINE:
+        requester = actor
+    elif requester is not None and not requester.has_role(Role.RESIDENT):
+        raise DomainError("requester_not_resident", field="requester")
+    year = clock.local(now).year
+    seq = _next_number(session, year)
+    request = Request(
+        year=year, seq=seq, number=f"{year}-{seq:06d}",
+        title=clean_text(draft.title, "title", TITLE_MAX),
+        description=clean_text(draft.description, "description", TEXT_MAX),
+        category=_choice(Category, draft.category, "category").value,
+        community=clean_text(draft.community, "community", COMMUNITY_MAX),
+        urgency=_choice(Urgency, draft.urgency, "urgency").value,
+        channel=chosen.value, requester_id=requester.id if requester else None,
+        entered_by_id=actor.id, status=Status.RAISED.value, raised_at=utc(now))
+    session.add(request)
+    session.flush()
+    role = "requester" if chosen is Channel.ONLINE else chosen.value
+    _log(session, request, "raised", role=role, actor=actor, now=now)
+    session.flush()
+    return request
+
+
+def dispatch(session: Session, actor: User, request: Request, unit: Unit | None, *, note: str,
+             now: datetime) -> Request:
+    """An official sends a received request to the unit responsible; its clocks start."""
+    if not actor.has_role(Role.OFFICIAL):
+        raise DomainError("officials_only")
+    if request.status != Status.RAISED:
+        raise DomainError("already_dispatched")
+    if unit is None:
+        raise DomainError("required", field="unit_id")
+    note = clean_text(note, "note", NOTE_MAX, required=False)
+    sign_hours, resolve_days = limit_for(session, request.category, request.urgency)
+    sign_due = clock.sign_deadline(now, sign_hours)
+    resolve_due = clock.working_deadline(now, resolve_days)  # before any change: may refuse
+    request.unit_id, request.sign_hours, request.resolve_days = unit.id, sign_hours, resolve_days
+    request.dispatched_at = request.handling_started_at = utc(now)
+    request.sign_due_at, request.resolve_due_at = utc(sign_due), utc(resolve_due)
+    request.status = Status.DISPATCHED.value
+    session.add(Round(request_id=request.id, round=request.round, unit_id=unit.id,
+                      started_at=utc(now), resolve_due_at=utc(resolve_due)))
+    _log(session, request, "dispatched", role="dispatcher", actor=actor, now=now, note=note)
+    session.flush()
+    return request
+
+
+def is_unit_of(session: Session, user: User, request: Request) -> bool:
+    """Whether `user` signs for the unit the request is dispatched to (the object check)."""
+    return request.unit_id is not None and session.scalar(
+        select(Unit.official_id).where(Unit.id == request.unit_id)) == user.id
+
+
+def _require_unit(session: Session, actor: User, request: Request) -> None:
+    if not is_unit_of(session, actor, request):
+        raise DomainError("not_your_unit")
+
+
+def sign(session: Session, actor: User, request: Request, *, now: datetime) -> Request:
+    """The unit signs for (签收) the request; a late signature is on the record as late."""
+    _require_unit(session, actor, request)
+    if request.status != Status.DISPATCHED:
+        raise DomainError("not_awaiting_signature")
+    check_limits(session, request, now)
+    request.signed_at = utc(now)
+    request.status = Status.SIGNED.value
+    _resolve(session, request, Ground.SIGN_OVERDUE, now)
+    _log(session, request, "signed", role="unit", actor=actor, now=now)
+    session.flush()
+    return request
+
+
+def _open_pause(session: Session, request: Request) -> Pause | None:
+    return session.scalar(select(Pause).where(Pause.request_id == request.id,
+                                              Pause.ended_at.is_(None)))
+
+
+def pause(session: Session, actor: User, request: Request, *, reason: str, now: datetime
+          ) -> Pause:
+    """Stop the clock while waiting for the requester (e.g. to be let in); the reason is
+    published in the request's history."""
+    _require_unit(session, actor, request)
+    if request.status not in (Status.SIGNED, Status.REOPENED):
+        raise DomainError("not_pausable")
+    reason = clean_text(reason, "reason", NOTE_MAX)
+    # A deadline already missed is not put off by a pause (the sweep records it as missed).
+    if clock.local(now) > effective_resolve_due(session, request, now):
+        raise DomainError("already_overdue")
+    found = Pause(request_id=request.id, round=request.round, reason=reason,
+                  started_at=utc(now), started_by_id=actor.id)
+    session.add(found)
+    request.status = Status.WAITING.value
+    _log(session, request, "paused", role="unit", actor=actor, now=now, note=reason)
+    session.flush()
+    return found
+
+
+def resume(session: Session, actor: User, request: Request, *, now: datetime) -> Request:
+    """Start the clock again: the deadline moves on by the working time it was stopped."""
+    _require_unit(session, actor, request)
+    found = _open_pause(session, request)
+    if request.status != Status.WAITING or found is None:
+        raise DomainError("not_paused")
+    found.ended_at, found.ended_by_id = utc(now), actor.id
+    moved = clock.advance(request.resolve_due_at, clock.working_time(found.started_at, now))
+    _set_resolve_due(session, request, moved)
+    request.status = (Status.REOPENED if request.round else Status.SIGNED).value
+    _log(session, request, "resumed", role="unit", actor=actor, now=now)
+    session.flush()
+    return request
+
+
+def _set_resolve_due(session: Session, request: Request, due: datetime) -> None:
+    request.resolve_due_at = utc(due)
+    current = session.get(Round, (request.id, request.round))
+    if current is not None:
+        current.resolve_due_at = utc(due)
+
+
+def effective_resolve_due(session: Session, request: Request, now: datetime) -> datetime | None:
+    """The resolution deadline as of `now`: an open pause keeps moving it on."""
+    if request.resolve_due_at is None:
+        return None
+    found = _open_pause(session, request) if request.status == Status.WAITING else None
+    if found is None:
+        return clock.local(request.resolve_due_at)
+    return clock.advance(request.resolve_due_at, clock.working_time(found.started_at, now))
+
+
+def reply(session: Session, actor: User, request: Request, *, text: str, now: datetime
+          ) -> Request:
+    """The unit's answer (办理答复) to the requester: what was done, or why not."""
+    _require_unit(session, actor, request)
+    if request.status == Status.WAITING:
+        raise DomainError("still_paused")
+    if request.status not in (Status.SIGNED, Status.REOPENED):
+        raise DomainError("not_replyable")
+    text = clean_text(text, "text", TEXT_MAX)
+    check_limits(session, request, now)
+    request.reply, request.replied_at = text, utc(now)
+    request.status = Status.REPLIED.value
+    current = session.get(Round, (request.id, request.round))
+    if current is not None:
+        current.replied_at = utc(now)
+    _resolve(session, request, Ground.RESOLVE_OVERDUE, now)
+    _log(session, request, "replied", role="unit", actor=actor, now=now, note=text)
+    session.flush()
+    return request
+
+
+def rate(session: Session, actor: User, request: Request, *, rating: str, comment: str,
+         now: datetime) -> Request:
+    """The requester rates the reply; 不满意 reopens the request and puts it under 督办."""
+    if request.requester_id is None or actor.id != request.requester_id:
+        raise DomainError("not_your_request")
+    chosen = _choice(Rating, rating, "rating")
+    comment = clean_text(comment, "comment", TEXT_MAX, required=False)
+    if session.scalar(select(RequestRating.id).filter_by(request_id=request.id,
+                                                         round=request.round)) is not None:
+        raise DomainError("already_rated")
+    if request.status != Status.REPLIED:
+        raise DomainError("not_rateable")
+    try:  # the key (request, round) refuses a second rating of the same reply, even a racing one
+        with session.begin_nested():
+            session.add(RequestRating(request_id=request.id, round=request.round,
+                                      unit_id=request.unit_id, rating=chosen.value,
+                                      comment=comment, rated_by_id=actor.id, rated_at=utc(now)))
+    except IntegrityError:
+        raise DomainError("already_rated") from None
+    if chosen is Rating.UNSATISFIED:
+        _log(session, request, "rated", role="requester", actor=actor, now=now,
+             note=chosen.value)
+        _escalate(session, request, Ground.UNSATISFIED, now, note=comment)
+        request.round += 1
+        request.status = Status.REOPENED.value
+        request.replied_at = None
+        request.handling_started_at = utc(now)
+        due = clock.working_deadline(now, request.resolve_days)
+        request.resolve_due_at = utc(due)
+        session.add(Round(request_id=request.id, round=request.round, unit_id=request.unit_id,
+                          started_at=utc(now), resolve_due_at=utc(due)))
+        _log(session, request, "reopened", role="system", actor=None, now=now)
+    else:
+        request.status = Status.CLOSED.value
+        request.closed_at = utc(now)
+        _log(session, request, "rated", role="requester", actor=actor, now=now,
+             note=chosen.value)
+        for ground in Ground:
+            _resolve(session, request, ground, now)
+    session.flush()
+    return request
+
+
+# --- 督办: the supervision list -----------------------------------------------------------------
+
+
+def _escalate(session: Session, request: Request, ground: Ground, now: datetime,
+              note: str = "") -> Escalation | None:
+    """Put the request on the supervision list on this ground, once per handling."""
+    exists = session.scalar(select(Escalation).filter_by(
+        request_id=request.id, round=request.round, ground=ground.value))
+    if exists is not None:
+        return None
+    found = Escalation(request_id=request.id, round=request.round, ground=ground.value,
+                       unit_id=request.unit_id, raised_at=utc(now), note=note)
+    session.add(found)
+    request.supervised = True
+    _log(session, request, "supervised", role="system", actor=None, now=now, note=ground.value)
+    session.flush()
+    return found
+
+
+def _resolve(session: Session, request: Request, ground: Ground, now: datetime) -> None:
+    for found in session.scalars(select(Escalation).where(
+            Escalation.request_id == request.id, Escalation.ground == ground.value,
+            Escalation.resolved_at.is_(None))):
+        found.resolved_at = utc(now)
+    session.flush()
+    request.supervised = session.scalar(select(Escalation.id).where(
+        Escalation.request_id == request.id, Escalation.resolved_at.is_(None)).limit(1)
+    ) is not None
+
+
+def check_limits(session: Session, request: Request, now: datetime) -> list[Escalation]:
+    """A limit that has run out puts the request on the supervision list (once per handling)."""
+    made = []
+    if request.status == Status.DISPATCHED and request.sign_due_at is not None \
+            and clock.local(now) > clock.local(request.sign_due_at):
+        made.append(_escalate(session, request, Ground.SIGN_OVERDUE, now))
+    due = effective_resolve_due(session, request, now)
+    if request.status in HANDLING and due is not None and clock.local(now) > due:
+        made.append(_escalate(session, request, Ground.RESOLVE_OVERDUE, now))
+    return [m for m in made if m is not None]
+
+
+def record_missed_limits(session: Session, now: datetime) -> int:
+    """Check every request still being handled (run by an official, or on a schedule later)."""
+    moment = utc(now)
+    candidates = session.scalars(select(Request).where(
+        Request.status.in_([s.value for s in HANDLING]),
+        (Request.sign_due_at < moment) | (Request.resolve_due_at < moment)))
+    return sum(len(check_limits(session, r, now)) for r in candidates)
