@@ -467,3 +467,19 @@ def turnout(session: Session, ballot: Ballot) -> tuple[int, int]:
 
 def decode_choices(text: str) -> dict[int | str, str]:
     return _keyed_by_option(json.loads(text))  # type: ignore[return-value]
+
+
+def not_voted(session: Session, ballot: Ballot) -> list[tuple[int, User]]:
+    """(roster number, person) of everyone on the roster with no ballot cast, for the desk.
+
+    The number is the person's place on the roster frozen at opening (ordered by account, as
+    the bulletin lists it), so officials can call it out in the hall. Who voted is known from
+    the voter records even in a secret ballot; what they voted is not.
+    """
+    voted = set(session.scalars(select(VoterRecord.user_id)
+                                .where(VoterRecord.ballot_id == ballot.id)))
+    members = session.scalars(
+        select(User).join(BallotRosterEntry, BallotRosterEntry.user_id == User.id)
+        .where(BallotRosterEntry.ballot_id == ballot.id).order_by(BallotRosterEntry.user_id))
+    return [(number, person) for number, person in enumerate(members, start=1)
+            if person.id not in voted]

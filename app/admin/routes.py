@@ -39,8 +39,10 @@ from proposals.cycles.services import advance_cycle, create_cycle, move_cycle_ba
 from proposals.cycles.services import back_refusals as cycle_back_refusals
 from proposals.cycles.services import work_left as cycle_work_left
 from proposals.cycles.stages import Stage, next_stage, previous_stage
+from proposals.shortlist.adoption import ballots_of_cycle
 from votes.audit import AuditEntry, entries
 from votes.base import DomainError
+from votes.casting import not_voted, turnout
 from votes.people import Assembly, Membership, Role, User, add_member, find_user
 
 
@@ -237,15 +239,34 @@ def cycle(cycle_id: int):
     return _cycle_page(get_session().get(Cycle, cycle_id) or abort(404))
 
 
-@bp.route("/cycles/<int:cycle_id>/advance", methods=["POST"])
+def _ballot_turnout(db, cycle: Cycle) -> list[tuple]:
+    """Each of the cycle's ballots past its draft: (ballot, cast, entitled, not voted)."""
+    return [(b, *turnout(db, b), not_voted(db, b)) for b in ballots_of_cycle(db, cycle.id)
+            if b.status != "draft"]
+
+
+@bp.route("/cycles/<int:cycle_id>/advance", methods=["GET", "POST"])
 @allow("admin")
 def advance(cycle_id: int):
+    """Move the cycle one stage on, once confirmed on the page that says what that does."""
     db = get_session()
     found = db.get(Cycle, cycle_id) or abort(404)
+    after = next_stage(Stage(found.stage))
+    if request.method == "GET":
+        if after is None:
+            return redirect(url_for("admin.cycle", cycle_id=cycle_id))
+        return render_template(
+            "admin/cycle_advance.html", cycle=found, after=after,
+            advance_form=AdvanceForm(target=after.value, prefix=f"c{cycle_id}"),
+            left=_work_left(db, found), ballots=_ballot_turnout(db, found))
     form = AdvanceForm(prefix=f"c{cycle_id}")
     if not form.validate_on_submit():
         flash(_("The request was incomplete; nothing changed."), "error")
         return redirect(url_for("admin.cycles"))
+    if request.form.get("confirm") != "y":
+        flash(_("Nothing has changed yet: tick the box to confirm, then press the button "
+                "again."), "error")
+        return redirect(url_for("admin.advance", cycle_id=cycle_id))
     with writing() as work:
         transition = advance_cycle(db, found, current_user, form.target.data)
     if work.ok:

@@ -8,13 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.access import allow
-from app.ballots.forms import BallotRulesForm, ReasonForm
+from app.ballots.forms import BallotRulesForm, ConfirmForm, ReasonForm
 from app.ballots.private import no_store
 from app.ballots.results import reading_order
 from app.collection.forms import ActionForm
 from app.db import get_session, writing
 from app.messages import domain_message
-from app.numbers import form_ints, whole_number
+from app.numbers import whole_number
 from app.officials import bp
 from proposals.cycles.models import Cycle
 from proposals.cycles.stages import Stage
@@ -25,7 +25,7 @@ from votes import casting, closing, sealing
 from votes.ballots import Ballot, BallotKeyShare, BallotRosterEntry, BallotSeal, BallotStatus
 from votes.closing import COUNTED
 from votes.people import Role, User, active_with_role
-from votes.rules import BallotRules
+from votes.rules import BallotRules, quorum_met
 
 
 def _turnout(db, ballot: Ballot) -> tuple[int, int]:
@@ -107,6 +107,8 @@ def _desk(ballot: Ballot, *, status: int = 200, **extra):
     needs_tellers = ballot.status == BallotStatus.DRAFT and casting.sealing_required(db, ballot)
     extra.setdefault("typed", {})
     extra.setdefault("errors", [])
+    if ballot.status == BallotStatus.OPEN:
+        extra.setdefault("attendance", _attendance(db, ballot))
     return no_store(render_template(
         "officials/ballot.html", **_desk_context(db, ballot), sealed=sealed, shares=shares,
         needs_tellers=needs_tellers, teller_rows=TELLER_ROWS,
@@ -201,12 +203,70 @@ def check_in(ballot_id: int, user_id: int):
                 _("%(name)s is checked in.", name=delegate.display_name))
 
 
-@bp.route("/ballots/<int:ballot_id>/close", methods=["POST"])
+def _attendance(db, ballot: Ballot) -> dict:
+    """Turnout for an official about to close or settle: figures, and who has not voted."""
+    cast, entitled = _turnout(db, ballot)
+    present = ballot.present if ballot.present is not None else closing.count_present(
+        db, ballot.id)
+    return {"cast": cast, "entitled": entitled, "present": present,
+            "quorum_met": quorum_met(ballot.rules, cast, entitled),
+            "missing": casting.not_voted(db, ballot) if ballot.opened_at else []}
+
+
+BUTTONS = {
+    "close": lambda: _("Close and count"),
+    "publish": lambda: _("Publish the result and bulletin"),
+    "resolve": lambda: _("Record the resolution"),
+    "runoff": lambda: _("Draft a run-off ballot"),
+}
+ENDPOINTS = {"close": "officials.close_ballot", "publish": "officials.publish_ballot",
+             "resolve": "officials.resolve_tie", "runoff": "officials.runoff"}
+
+
+def _confirm_page(ballot: Ballot, act: str, **extra):
+    """What the act will do and the turnout, with the box to tick before it is done."""
+    db = get_session()
+    return no_store(render_template(
+        "officials/ballot_confirm.html", act=act, **_desk_context(db, ballot),
+        attendance=_attendance(db, ballot), confirm_form=ConfirmForm(),
+        button=BUTTONS[act](), endpoint=ENDPOINTS[act], **extra))
+
+
+def _confirmed() -> bool:
+    form = ConfirmForm()
+    return form.validate_on_submit() and form.confirm.data is True
+
+
+def _unconfirmed(act: str, ballot_id: int, **query):
+    """Posted without the box ticked: nothing is done; back to the page that asks."""
+    flash(_("Nothing has changed yet: tick the box to confirm, then press the button again."),
+          "error")
+    return redirect(url_for(ENDPOINTS[act], ballot_id=ballot_id, **query))
+
+
+def _not_now(ballot_id: int):
+    flash(_("That step is not open for this ballot now; here is where it stands."), "error")
+    return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+
+
+@bp.route("/ballots/<int:ballot_id>/close", methods=["GET", "POST"])
 @allow("official")
 def close_ballot(ballot_id: int):
-    """Close and count; a sealed ballot's tellers type their passphrases here, together."""
+    """Close and count, once confirmed; a sealed ballot's tellers type their passphrases on
+    the desk, together, beside the turnout: that is its confirmation."""
     db = get_session()
-    if db.get(BallotSeal, ballot_id) is None:
+    ballot = _ballot(ballot_id)
+    sealed = db.get(BallotSeal, ballot_id) is not None
+    if request.method == "GET":
+        if ballot.status != BallotStatus.OPEN:
+            return _not_now(ballot_id)
+        if sealed:
+            return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id,
+                                    _anchor="close-ballot"))
+        return _confirm_page(ballot, "close")
+    if not sealed:
+        if not _confirmed():
+            return _unconfirmed("close", ballot_id)
         return _act(ballot_id, lambda db, b: closing.close_ballot(db, current_user, b),
                     _("The ballot is closed and counted."))
     if not ActionForm().validate_on_submit():
@@ -240,9 +300,16 @@ def _settle_upwards(db, ballot):
             apply_outcome(db, current_user, parent)
 
 
-@bp.route("/ballots/<int:ballot_id>/publish", methods=["POST"])
+@bp.route("/ballots/<int:ballot_id>/publish", methods=["GET", "POST"])
 @allow("official")
 def publish_ballot(ballot_id: int):
+    if request.method == "GET":
+        ballot = _ballot(ballot_id)
+        if ballot.status != BallotStatus.CLOSED:
+            return _not_now(ballot_id)
+        return _confirm_page(ballot, "publish")
+    if not _confirmed():
+        return _unconfirmed("publish", ballot_id)
     return _act(ballot_id, _publish,
                 _("The result and bulletin are published; adopted proposals are marked."))
 
@@ -284,14 +351,36 @@ def paper_totals(ballot_id: int):
                            errors=errors, values=request.form)
 
 
-@bp.route("/ballots/<int:ballot_id>/resolve", methods=["POST"])
+def _tie_pending(db, ballot: Ballot) -> bool:
+    """A tie waits to be settled, with no run-off under way for it."""
+    if ballot.status not in COUNTED:
+        return False
+    state = closing.tie_state(db, ballot)
+    return bool(state.tie_pending) and state.runoff is None
+
+
+@bp.route("/ballots/<int:ballot_id>/resolve", methods=["GET", "POST"])
 @allow("official")
 def resolve_tie(ballot_id: int):
+    """Adopt among the tied by a lawful resolution: the desk's form asks here first."""
+    db = get_session()
+    ballot = _ballot(ballot_id)
+    typed = request.args if request.method == "GET" else request.form
+    adopt = [n for n in (whole_number(v) for v in typed.getlist("adopt")) if n is not None]
+    reason = (typed.get("reason") or "").strip()
+    if request.method == "GET":
+        if not reason or len(reason) > 1000:
+            flash(_("Give the lawful reason for the resolution."), "error")
+            return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
+        if not _tie_pending(db, ballot):
+            return _not_now(ballot_id)
+        return _confirm_page(ballot, "resolve", adopt=adopt, reason=reason)
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give the lawful reason for the resolution."), "error")
         return redirect(url_for("officials.ballot_desk", ballot_id=ballot_id))
-    adopt = form_ints("adopt")
+    if not _confirmed():
+        return _unconfirmed("resolve", ballot_id, adopt=adopt, reason=reason)
 
     def resolve(db, ballot):
         closing.resolve_tie(db, current_user, ballot, adopt, form.reason.data)
@@ -302,12 +391,19 @@ def resolve_tie(ballot_id: int):
     return _act(ballot_id, resolve, _("The resolution is recorded in the ledger."))
 
 
-@bp.route("/ballots/<int:ballot_id>/runoff", methods=["POST"])
+@bp.route("/ballots/<int:ballot_id>/runoff", methods=["GET", "POST"])
 @allow("official")
 def runoff(ballot_id: int):
     db = get_session()
+    if request.method == "GET":
+        ballot = _ballot(ballot_id)
+        if not _tie_pending(db, ballot):
+            return _not_now(ballot_id)
+        return _confirm_page(ballot, "runoff")
     if not ActionForm().validate_on_submit():
         abort(400)
+    if not _confirmed():
+        return _unconfirmed("runoff", ballot_id)
     with writing(begin=True,
                  success=_("A run-off ballot is drafted among the tied candidates.")) as work:
         created = closing.start_runoff(db, current_user, _ballot(ballot_id),

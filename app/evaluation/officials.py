@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.access import allow
+from app.ballots.forms import ConfirmForm
 from app.collection.forms import ActionForm
 from app.db import get_session, writing
 from app.evaluation.forms import BarForm, RectificationForm
@@ -26,6 +27,7 @@ from proposals.implementation import services as implementation
 from proposals.implementation.models import Project
 from proposals.opendata import datasets as opendata
 from votes.base import DomainError
+from votes.people import roster
 
 
 def _back(project_id: int) -> str:
@@ -131,14 +133,43 @@ def open_round(project_id: int):
                   _back(project_id))
 
 
-@bp.route("/evaluation/projects/<int:project_id>/close", methods=["POST"])
+def _raters_missing(db, project: Project, round_no: int, day) -> tuple[list, list]:
+    """The delegates seated in the project's assembly today, and those of them who have not
+    rated this round (who rated is known; how, to officials, only in the counts)."""
+    seated = roster(db, project.cycle.assembly_id, day)
+    rated = set(db.scalars(select(Rating.user_id).where(
+        Rating.project_id == project.id, Rating.round_no == round_no)))
+    return seated, [person for person in seated if person.id not in rated]
+
+
+@bp.route("/evaluation/projects/<int:project_id>/close", methods=["GET", "POST"])
 @allow("official")
 def close_round(project_id: int):
-    project = get_session().get(Project, project_id) or abort(404)
+    """Close the open round once confirmed; first, a page with what closing will publish."""
+    db = get_session()
+    project = load_project(project_id)
     day, days = today(), _min_open_days()
-    return _apply(lambda db: evaluation.close_round(db, current_user, project, today=day,
-                                                    min_open_days=days),
-                  _("The round is closed and its result published."), _back(project_id))
+    if request.method == "POST":
+        form = ConfirmForm()
+        if not (form.validate_on_submit() and form.confirm.data):
+            flash(_("Nothing has changed yet: tick the box to confirm, then press the button "
+                    "again."), "error")
+            return redirect(url_for("officials.close_round", project_id=project_id))
+        return _apply(lambda db: evaluation.close_round(db, current_user, project, today=day,
+                                                        min_open_days=days),
+                      _("The round is closed and its result published."), _back(project_id))
+    current = evaluation.open_rounds(db, [project.id]).get(project.id)
+    if current is None:
+        flash(domain_message(DomainError("no_open_round")), "error")
+        return redirect(_back(project_id))
+    by_kind = evaluation.counts(db, project.id, current.round_no)
+    seated, missing = _raters_missing(db, project, current.round_no, day)
+    return render_template(
+        "evaluation/close_round.html", project=project, current=current, by_kind=by_kind,
+        kinds=list(RaterKind), seated=seated, missing=missing, confirm_form=ConfirmForm(),
+        verdict=rules.verdict(by_kind[RaterKind.DELEGATE], by_kind[RaterKind.RESIDENT],
+                              project.cycle.satisfaction_bar),
+        refusal=_close_refusals([project], day).get(project.id))
 
 
 @bp.route("/evaluation/projects/<int:project_id>/rectification", methods=["POST"])

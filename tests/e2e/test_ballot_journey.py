@@ -55,10 +55,15 @@ def test_a_delegate_casts_a_ballot_and_gets_a_receipt(page, live_server, ballot_
     page.get_by_role("button", name="核对我的选票").click()
     expect(page.get_by_role("heading", name="核对您的选票")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="加装电梯")).to_contain_text("赞成")
+    ahead = page.locator("#receipt-code").inner_text()  # known before anything is recorded
     page.get_by_role("button", name="投出选票").click()
     expect(page.get_by_role("heading", name="您的投票已记录")).to_be_visible()
     receipt = page.locator("#receipt").inner_text()
-    assert len(receipt) == 12 and receipt.count("-") == 2
+    assert len(receipt) == 12 and receipt.count("-") == 2 and receipt == ahead
+    page.emulate_media(media="print")  # printed, the receipt stands alone
+    expect(page.locator("header.site")).to_be_hidden()
+    expect(page.locator("#receipt")).to_be_visible()
+    page.emulate_media(media="screen")
     page.goto(f"{live_server}/delegate/ballots/{ballot_id}")
     expect(page.get_by_text("您的投票已记录，不能更改")).to_be_visible()
     page.goto(f"{live_server}/ballots/{ballot_id}")

@@ -194,8 +194,14 @@ def test_the_desk_shows_what_continuation_adopted_and_offers_the_new_tie(
     titles = {o.id: o.title for o in ballot.options}
     login(official)
     client.get("/lang/en")
-    answer = client.post(f"/official/ballots/{ballot.id}/resolve",
-                         data={"reason": "依议事规则抽签", "adopt": [str(ids[1])]})
+    typed = {"reason": "依议事规则抽签", "adopt": [str(ids[1])]}
+    asked = client.get(f"/official/ballots/{ballot.id}/resolve", query_string=typed).text
+    assert "Record this resolution of the tie?" in asked and "依议事规则抽签" in asked
+    assert titles[ids[1]] in asked.split('id="to-adopt"', 1)[1].split("</strong>", 1)[0]
+    unticked = client.post(f"/official/ballots/{ballot.id}/resolve", data=typed)
+    assert unticked.status_code == 302 and "/resolve?" in unticked.headers["Location"]
+    assert db.scalars(select(BallotResolution)).all() == []
+    answer = client.post(f"/official/ballots/{ballot.id}/resolve", data={**typed, "confirm": "y"})
     assert answer.status_code == 302
     db.expire_all()
     assert [r.step for r in db.scalars(select(BallotResolution))] == [1]
@@ -205,7 +211,9 @@ def test_the_desk_shows_what_continuation_adopted_and_offers_the_new_tie(
     assert f'name="adopt" value="{ids[3]}"' in desk and f'name="adopt" value="{ids[1]}"' not in desk
     assert "Draft a run-off ballot" in desk and "Places left" in desk
 
-    runoff = client.post(f"/official/ballots/{ballot.id}/runoff")
+    assert "Draft a run-off ballot for the tie?" in client.get(
+        f"/official/ballots/{ballot.id}/runoff").text
+    runoff = client.post(f"/official/ballots/{ballot.id}/runoff", data={"confirm": "y"})
     runoff_id = int(runoff.headers["Location"].rsplit("/", 1)[1])
     desk = client.get(f"/official/ballots/{ballot.id}").text
     assert "A run-off is under way for the tie" in desk and 'id="pending-tie"' not in desk
@@ -220,7 +228,7 @@ def test_the_desk_shows_what_continuation_adopted_and_offers_the_new_tie(
                                               zip(second.options, [4, 2], strict=True)},
                        ballots_cast=5, present=5)
     db.commit()
-    client.post(f"/official/ballots/{runoff_id}/publish")
+    client.post(f"/official/ballots/{runoff_id}/publish", data={"confirm": "y"})
     db.expire_all()
     assert last(db, ballot, "tie_resolved")["runoff_ballot_id"] == runoff_id
     assert adopted_option_ids(db, ballot) == [ids[0], ids[1], ids[3], ids[5]]

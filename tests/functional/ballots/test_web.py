@@ -152,7 +152,7 @@ def test_counting_publishing_and_verifying(client, db, login, official, cycle, v
     closed = client.post(f"/official/ballots/{ballot_id}/close", data=unlock_form(db, ballot_id),
                          follow_redirects=True)
     assert "投票已结束并完成计票" in closed.text
-    client.post(f"/official/ballots/{ballot_id}/publish")
+    client.post(f"/official/ballots/{ballot_id}/publish", data={"confirm": "y"})
     client.post("/account/logout")
 
     page = client.get(f"/ballots/{ballot_id}").text
@@ -193,7 +193,7 @@ def test_roll_call_publishes_names_and_secret_does_not(client, db, login, offici
     ballot = db.get(Ballot, ballot_id)
     vote(client, login, delegates[1], ballot, ["yes", "no", "no"])
     login(official)
-    client.post(f"/official/ballots/{ballot_id}/close", data=unlock_form(db, ballot_id))
+    client.post(f"/official/ballots/{ballot_id}/close", data={"confirm": "y"})
     client.post("/account/logout")
     page = client.get(f"/ballots/{ballot_id}").text
     assert "记名投票" in page and "代表2" in page and "加装电梯：赞成" in page

@@ -24,7 +24,8 @@ from votes.rules import BallotRules
 
 def advance(client, cycle, target):
     return client.post(f"/admin/cycles/{cycle.id}/advance",
-                       data={f"c{cycle.id}-target": target}, follow_redirects=True)
+                       data={f"c{cycle.id}-target": target, "confirm": "y"},
+                       follow_redirects=True)
 
 
 def move_back(client, cycle, target, reason):
@@ -95,6 +96,8 @@ def test_each_stage_is_left_only_once_its_work_is_done_and_the_page_links_to_tha
     page = advance(client, cycle, "implementation")
     assert stage_of(db, cycle) == "ballot"
     assert "Ballots still open, or counted but not published: 1." in page.text
+    asked = client.get(f"/admin/cycles/{cycle.id}/advance").text  # the turnout, who is missing
+    assert "Turnout in the cycle’s ballots" in asked and "Ballots cast: 0 of" in asked
     # The ballot has opened: its votes stand, so there is no way back to the shortlist.
     assert "The ballot has opened and its votes are on record" in page.text
     assert 'name="back-reason"' not in page.text

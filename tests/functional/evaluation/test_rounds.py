@@ -193,7 +193,7 @@ def test_officials_close_rounds_set_the_bar_and_the_unit_files_its_report(
     client.post(f"/official/evaluation/cycles/{cycle.id}/bar", data={"bar-bar": "76"})
     db.refresh(cycle)
     assert cycle.satisfaction_bar == 76  # 3 of 4 = 75% is now below it
-    client.post(f"/official/evaluation/projects/{completed.id}/close")
+    client.post(f"/official/evaluation/projects/{completed.id}/close", data={"confirm": "y"})
     db.refresh(completed)
     assert completed.rectifying
     locked = client.post(f"/official/evaluation/cycles/{cycle.id}/bar", data={"bar-bar": "70"},

@@ -100,7 +100,7 @@ def test_the_desk_says_when_a_young_round_can_close(
     desk = client.get("/official/evaluation").text
     assert "Close the round" not in desk
     assert "at least 14 days" in desk and "can close from Sep 29, 2027" in desk
-    client.post(f"/official/evaluation/projects/{completed.id}/close")
+    client.post(f"/official/evaluation/projects/{completed.id}/close", data={"confirm": "y"})
     assert evaluation.latest_round(db, completed.id).is_open
     clock(date(2027, 9, 29))
     assert "Close the round" in client.get(f"/official/evaluation/projects/{completed.id}").text
@@ -108,7 +108,7 @@ def test_the_desk_says_when_a_young_round_can_close(
     manage = client.get(f"/official/evaluation/projects/{completed.id}").text
     assert "Close the round" not in manage and "can close from Oct 15, 2027" in manage
     app.config["EVALUATION_MIN_OPEN_DAYS"] = 14
-    client.post(f"/official/evaluation/projects/{completed.id}/close")
+    client.post(f"/official/evaluation/projects/{completed.id}/close", data={"confirm": "y"})
     db.expire_all()
     assert not evaluation.latest_round(db, completed.id).is_open
 

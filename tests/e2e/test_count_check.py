@@ -1,0 +1,69 @@
+"""The in-browser check of a count, in Debian's chromium: on the demo's published ballot it
+recounts bulletin.json and says the count matches; served an altered bulletin (Playwright
+intercepts the download), it says the count does not match, and why."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.db import get_session
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def published(demo_server):
+    from votes.ballots import Ballot
+
+    base, app = demo_server
+    with app.app_context():
+        ballot_id = get_session().scalar(select(Ballot.id).where(
+            Ballot.status == "published", Ballot.subject_type == "cycle").order_by(Ballot.id))
+    return base, ballot_id
+
+
+def open_check(watched, base, ballot_id, locale="en-US"):
+    page = watched(viewport={"width": 390, "height": 844}, locale=locale)
+    page.goto(f"{base}/ballots/{ballot_id}")
+    page.get_by_role("link", name="how to check this count" if locale == "en-US"
+                     else "如何核对本次计票").click()
+    expect(page.get_by_role("heading", name="How to check this count" if locale == "en-US"
+                            else "如何核对本次计票", level=1)).to_be_visible()
+    return page
+
+
+def test_the_published_count_matches(watched, published):
+    base, ballot_id = published
+    page = open_check(watched, base, ballot_id)
+    page.get_by_role("button", name="Check the count now").click()
+    outcome = page.locator("#check-outcome")
+    expect(outcome).to_contain_text("The count matches", timeout=10_000)
+    expect(outcome).to_have_class("check-outcome matches")
+    expect(outcome).not_to_contain_text("does not match")
+
+
+def test_an_altered_bulletin_does_not_match(watched, published):
+    base, ballot_id = published
+    page = open_check(watched, base, ballot_id)
+
+    def altered(route):
+        doc = route.fetch().json()
+        ballot = next(b for b in doc["ballots"] if "yes" in b["choices"].values())
+        key = next(k for k, mark in ballot["choices"].items() if mark == "yes")
+        ballot["choices"][key] = "no"  # one mark changed, nothing else
+        route.fulfill(status=200, content_type="application/json",
+                      body=json.dumps(doc, ensure_ascii=False, sort_keys=True,
+                                      separators=(",", ":")))
+
+    page.route("**/bulletin.json", altered)
+    page.get_by_role("button", name="Check the count now").click()
+    outcome = page.locator("#check-outcome")
+    expect(outcome).to_contain_text("The count does not match", timeout=10_000)
+    expect(outcome).to_have_class("check-outcome differs")
+    expect(outcome).to_contain_text("fingerprint does not match its marks")
+    expect(outcome).to_contain_text("its digest differs")
+    expect(outcome).to_contain_text("counted again")
