@@ -1,0 +1,135 @@
+"""The pages: a refused form keeps what was typed, the public list, empty states, the rates."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from proposals.requests import services
+from proposals.requests.clock import TZ
+from proposals.requests.models import Request
+from tests.conftest import csrf_token
+from tests.functional.requests.samples import MOMENT, raise_one
+
+
+def test_a_refused_request_keeps_every_field_and_says_what_is_wrong(app, db, desk, as_user):
+    app.config["NOW"] = MOMENT
+    resident = as_user(desk.requester)
+    page = resident.post("/resident/requests/new", data={
+        "title": "", "description": "<b>楼道</b>灯坏了", "category": "",
+        "community": "幸福社区", "urgency": "urgent"})
+    assert page.status_code == 200
+    assert "Please fill in “What is the problem, in a few words?”." in page.text
+    assert "Please choose “Category”." in page.text
+    assert "&lt;b&gt;楼道&lt;/b&gt;灯坏了" in page.text and "<b>楼道" not in page.text
+    assert 'value="幸福社区"' in page.text
+    assert 'checked id="urgency-1" name="urgency" required type="radio" value="urgent"' in page.text
+    assert db.scalar(select(func.count()).select_from(Request)) == 0
+
+
+def test_the_form_needs_its_csrf_token(make_app, db, desk):
+    app = make_app(WTF_CSRF_ENABLED=True, NOW=MOMENT)
+    client = app.test_client()
+    login = client.get("/account/login").text
+    client.post("/account/login", data={"username": desk.requester.username,
+                                        "password": "correct horse battery",
+                                        "csrf_token": csrf_token(login)})
+    form = client.get("/resident/requests/new").text
+    data = {"title": "路灯", "description": "不亮", "category": "other",
+            "community": "和平社区", "urgency": "normal"}
+    assert client.post("/resident/requests/new", data=data).status_code == 400
+    assert client.post("/resident/requests/new",
+                       data={**data, "csrf_token": csrf_token(form)}).status_code == 302
+
+
+def test_the_public_list_filters_and_pages_and_says_when_it_is_empty(app, client, db, desk):
+    app.config["NOW"] = MOMENT
+    client.get("/lang/en")
+    assert "No request has been raised yet." in client.get("/requests").text
+    for n in range(23):
+        raise_one(db, desk.requester, title=f"诉求{n:02}", now=MOMENT + timedelta(minutes=n),
+                  community="和平社区" if n % 2 else "幸福社区",
+                  category="environment" if n < 3 else "public_safety")
+    first = client.get("/requests").text
+    assert "23 requests found." in first and "诉求22" in first and "诉求02" not in first
+    assert "Page 1 of 2" in first
+    assert "诉求02" in client.get("/requests?page=2").text
+    only = client.get("/requests?category=environment&community=幸福社区").text
+    assert "2 requests found." in only and "诉求00" in only and "诉求02" in only
+    assert "No request matches." in client.get("/requests?status=closed").text
+    # Unknown filter values are ignored, not an error.
+    assert "23 requests found." in client.get("/requests?status=<x>&community=火星").text
+    assert client.get("/requests/2026-999999").status_code == 404
+
+
+def test_the_unit_pauses_and_resumes_over_http_and_the_history_gives_the_reason(
+        app, db, desk, as_user):
+    app.config["NOW"] = MOMENT
+    item = raise_one(db, desk.requester)
+    services.dispatch(db, desk.dispatcher, item, desk.units["housing"], note="", now=MOMENT)
+    services.sign(db, desk.housing, item, now=MOMENT)
+    db.commit()
+    unit = as_user(desk.housing)
+    empty = unit.post(f"/official/requests/{item.id}/pause",
+                      data={"pause-expected": "signed", "pause-reason": ""})
+    assert "Please fill in “Why are you waiting for the requester?”." in empty.text
+    unit.post(f"/official/requests/{item.id}/pause",
+              data={"pause-expected": "signed", "pause-reason": "居民周六在家，届时入户"})
+    db.refresh(item)
+    assert item.status == "waiting"
+    stale = unit.post(f"/official/requests/{item.id}/pause", follow_redirects=True,
+                      data={"pause-expected": "signed", "pause-reason": "再等"})
+    assert "The request changed meanwhile" in stale.text
+    app.config["NOW"] = MOMENT + timedelta(days=1)
+    unit.post(f"/official/requests/{item.id}/resume", data={"resume-expected": "waiting"})
+    db.refresh(item)
+    assert item.status == "signed"
+    public = app.test_client().get(f"/requests/{item.number}?lang=en").text
+    assert "居民周六在家，届时入户" in public
+
+
+def test_overdue_is_said_in_words_in_the_queue(app, db, desk, as_user):
+    item = raise_one(db, desk.requester)
+    services.dispatch(db, desk.dispatcher, item, desk.units["street"], note="", now=MOMENT)
+    db.commit()
+    app.config["NOW"] = MOMENT + timedelta(hours=30)
+    queue = as_user(desk.street).get("/official/requests/queue").text
+    assert "Overdue" in queue and 'class="overdue"' in queue
+    assert "You do not sign for any responsible unit." in \
+        as_user(desk.dispatcher).get("/official/requests/queue").text
+
+
+def test_the_rates_page_shows_the_exact_counts_of_a_built_month(app, client, db, desk):
+    nov = datetime(2026, 11, 2, 9, tzinfo=TZ)  # a Monday
+    housing = desk.units["housing"]
+    made = []
+    for n in range(4):
+        item = raise_one(db, desk.requester, title=f"十一月{n}", now=nov)
+        services.dispatch(db, desk.dispatcher, item, housing, note="", now=nov)
+        made.append(item)
+    services.sign(db, desk.housing, made[0], now=nov + timedelta(hours=1))
+    services.sign(db, desk.housing, made[1], now=nov + timedelta(hours=2))
+    services.sign(db, desk.housing, made[2], now=nov + timedelta(hours=30))  # late
+    # made[3] is never signed: its limit passes.
+    services.reply(db, desk.housing, made[0], text="好", now=nov + timedelta(days=1))
+    services.reply(db, desk.housing, made[1], text="好", now=nov + timedelta(days=10))  # late
+    services.rate(db, desk.requester, made[0], rating="satisfied", comment="",
+                  now=nov + timedelta(days=2))
+    services.rate(db, desk.requester, made[1], rating="unsatisfied", comment="",
+                  now=nov + timedelta(days=11))
+    db.commit()
+    app.config["NOW"] = datetime(2026, 12, 1, 9, tzinfo=TZ)
+    client.get("/lang/en")
+    page = client.get("/requests/rates?month=2026-11").text
+    housing_row = page.split("区住建委")[1].split("</tr>")[0]
+    # Response 2 of 4. Resolution: four handlings due Nov 9 and the reopened one due Nov 20
+    # (five working days from Nov 13), one answered in time. Satisfaction 1 of 2.
+    assert "50.0%" in housing_row and "2 of 4" in housing_row
+    assert "20.0%" in housing_row and "1 of 5" in housing_row
+    assert "1 of 2" in housing_row
+    street_row = page.split("长江街道办事处")[1].split("</tr>")[0]
+    assert street_row.count("none due") == 3
+    assert "How each rate is counted" in page and "2026-10" in page
+    assert "2026-11-01" not in page
+    assert client.get("/requests/rates?month=nonsense").status_code == 200
