@@ -54,8 +54,10 @@ class ConsoleMailer:
 
     def send(self, message: EmailMessage) -> None:
         stream = self.stream or sys.stdout
-        stream.write(f"---- email (console; set SMTP_URL to send) ----\n"
-                     f"{message.as_string()}\n---- end of email ----\n")
+        heads = "".join(f"{name}: {message[name]}\n"
+                        for name in ("From", "To", "Subject", "Message-ID", "Content-Language"))
+        stream.write(f"---- email (console; set SMTP_URL to send) ----\n{heads}\n"
+                     f"{message.get_content()}---- end of email ----\n")
         stream.flush()
 
 
@@ -116,8 +118,13 @@ class SmtpMailer:
             raise DeliveryError(f"recipient refused: {refused}", permanent=True)
 
 
+QUIT_SECONDS = 2  # the server has the message already: its goodbye is not waited for long
+
+
 def _close(smtp: smtplib.SMTP) -> None:
     try:
+        if smtp.sock is not None:
+            smtp.sock.settimeout(QUIT_SECONDS)
         smtp.quit()
     except (OSError, smtplib.SMTPException):
         smtp.close()

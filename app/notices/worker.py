@@ -54,7 +54,7 @@ def queue_of(app: Flask, connection: Redis) -> Queue:
 def enqueue_sweep(app: Flask, queue: Queue):
     """A sweep job; its timeout covers a full sweep and one last delivery's claim."""
     return queue.enqueue(sweep, job_timeout=SWEEP_SECONDS + app.config["NOTICES_CLAIM_SECONDS"],
-                         result_ttl=300, failure_ttl=86400,
+                         result_ttl=60, failure_ttl=86400,
                          description="deliver due notices")
 
 
