@@ -108,7 +108,7 @@ def test_a_tie_is_settled_only_from_its_confirmation_page(english, client, db, l
     assert f'<form method="get" action="/official/ballots/{ballot.id}/resolve">' in desk
     assert f'href="/official/ballots/{ballot.id}/runoff"' in desk
     asked = client.get(f"/official/ballots/{ballot.id}/runoff").text
-    assert "Draft a run-off ballot for the tie?" in asked and "for 1 place" in asked
+    assert "Draft a run-off ballot for the tie?" in asked and "Places: 1." in asked
     client.post(f"/official/ballots/{ballot.id}/runoff", data={})
     assert db.query(Ballot).count() == 1
     blank = client.get(f"/official/ballots/{ballot.id}/resolve", query_string={"adopt": a},
