@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask
+from rq.timeouts import JobTimeoutException
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -68,20 +69,27 @@ class Sweep:
         return self.sent + self.retried + self.failed + self.skipped
 
 
-def mailer_for(app: Flask) -> Mailer:
+def _console_allowed(app: Flask) -> bool:
+    # In production a notice printed to a console would be a notice lost, marked sent.
+    return app.config.get("ENV_NAME") != "production"
+
+
+def mailer_for(app: Flask) -> Mailer | None:
+    """The SMTP server of SMTP_URL; else the console in development, none in production."""
     url = app.config.get("SMTP_URL")
     if not url:
-        return ConsoleMailer()
+        return ConsoleMailer() if _console_allowed(app) else None
     return SmtpMailer(url, user=app.config.get("SMTP_USER"),
                       password=app.config.get("SMTP_PASSWORD"),
                       starttls=app.config.get("SMTP_STARTTLS", False),
                       timeout=app.config.get("SMTP_TIMEOUT", 30))
 
 
-def sms_for(app: Flask) -> SmsProvider:
+def sms_for(app: Flask) -> SmsProvider | None:
+    """The gateway of SMS_URL; else the console in development, none in production."""
     url = app.config.get("SMS_URL")
     if not url:
-        return ConsoleSms()
+        return ConsoleSms() if _console_allowed(app) else None
     return HttpSmsGateway(url, token=app.config.get("SMS_TOKEN"),
                           timeout=app.config.get("SMS_TIMEOUT", 15))
 
@@ -113,10 +121,14 @@ def _still_wanted(session: Session, user: User | None, channel: Channel) -> None
             raise _Skip("no email address")
 
 
-def _prepare(app: Flask, session: Session, claim: Claim, mailer: Mailer,
-             sms: SmsProvider) -> _Ready:
+def _prepare(app: Flask, session: Session, claim: Claim, mailer: Mailer | None,
+             sms: SmsProvider | None) -> _Ready:
     user = session.get(User, claim.user_id)
     _still_wanted(session, user, claim.channel)
+    if claim.channel is Channel.SMS and sms is None:
+        raise _Skip("no SMS gateway is configured (SMS_URL)")
+    if claim.channel is not Channel.SMS and mailer is None:
+        raise _Skip("no SMTP server is configured (SMTP_URL)")
     notices = [session.get(Notification, row.notification_id) for row in claim.deliveries]
     notices = [notice for notice in notices if notice is not None]
     if not notices:
@@ -139,7 +151,7 @@ def _prepare(app: Flask, session: Session, claim: Claim, mailer: Mailer,
 
 
 def deliver_one(app: Flask, session: Session, sweep: Sweep, *, now: datetime | None,
-                mailer: Mailer, sms: SmsProvider) -> bool:
+                mailer: Mailer | None, sms: SmsProvider | None) -> bool:
     """Claim and deliver the next due delivery; False when nothing is due."""
     moment = now or utcnow()
     give_up_lost(session, moment)
@@ -168,6 +180,8 @@ def deliver_one(app: Flask, session: Session, sweep: Sweep, *, now: datetime | N
             sweep.retried += 1
         log.warning("notice deliveries %s (%s) %s: %s", ids, claim.channel,
                     "failed" if gave_up else "will be retried", error)
+    except JobTimeoutException:  # the sweep overran its job: the claim lapses, it is retried
+        raise
     except Exception as error:  # a bug in rendering, say: retried, and loudly logged
         session.rollback()
         log.exception("notice deliveries %s (%s) broke", ids, claim.channel)
@@ -185,8 +199,8 @@ def deliver_due(app: Flask, *, now: datetime | None = None, limit: int | None = 
                 seconds: float | None = None, mailer: Mailer | None = None,
                 sms: SmsProvider | None = None) -> Sweep:
     """Deliver every due notice (at most `limit`, for at most `seconds`), inline."""
-    mailer = mailer or mailer_for(app)
-    sms = sms or sms_for(app)
+    mailer = mailer if mailer is not None else mailer_for(app)
+    sms = sms if sms is not None else sms_for(app)
     maker = app.extensions["yishi.writer_sessionmaker"]
     sweep = Sweep()
     started = time.monotonic()

@@ -101,7 +101,8 @@ class SmtpMailer:
             refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
-            raise DeliveryError(f"recipient refused: {error.recipients}",
+            # The codes only: the address is not repeated in logs and last_error.
+            raise DeliveryError(f"recipient refused: SMTP {codes}",
                                 permanent=not any(_temporary(c) for c in codes)) from error
         except smtplib.SMTPResponseException as error:
             # 4xx (greylisting, a full queue, a login the admin will fix) is tried again;
@@ -115,7 +116,8 @@ class SmtpMailer:
         finally:
             _close(smtp)
         if refused:  # only some recipients; a notice has one, so this is rare
-            raise DeliveryError(f"recipient refused: {refused}", permanent=True)
+            codes = [code for code, _ in refused.values()]
+            raise DeliveryError(f"recipient refused: SMTP {codes}", permanent=True)
 
 
 QUIT_SECONDS = 2  # the server has the message already: its goodbye is not waited for long
