@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -98,13 +100,6 @@ class _Skip(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class _Ready:
-    """A claim turned into what goes out: an email, or a text to a number."""
-
-    send: object  # a callable that sends it
-
-
 def _still_wanted(session: Session, user: User | None, channel: Channel) -> None:
     if user is None or not user.active:
         raise _Skip("the account is gone")
@@ -122,7 +117,8 @@ def _still_wanted(session: Session, user: User | None, channel: Channel) -> None
 
 
 def _prepare(app: Flask, session: Session, claim: Claim, mailer: Mailer | None,
-             sms: SmsProvider | None) -> _Ready:
+             sms: SmsProvider | None) -> Callable[[], None]:
+    """The claim turned into what goes out (an email, or a text to a number), ready to send."""
     user = session.get(User, claim.user_id)
     _still_wanted(session, user, claim.channel)
     if claim.channel is Channel.SMS and sms is None:
@@ -137,7 +133,7 @@ def _prepare(app: Flask, session: Session, claim: Claim, mailer: Mailer | None,
     with reading_as(app, user):
         if claim.channel is Channel.SMS:
             text, number, key = render_sms(notices[0]), mobile_of(user), claim.deliveries[0].key
-            return _Ready(lambda: sms.send(number, text, key))
+            return partial(sms.send, number, text, key)
         if claim.channel is Channel.DIGEST:
             rendered = render_digest(notices)
             # The same notices make the same Message-ID, should the digest go out again.
@@ -147,7 +143,7 @@ def _prepare(app: Flask, session: Session, claim: Claim, mailer: Mailer | None,
             rendered, key = render_email(notices[0]), claim.deliveries[0].key
     message = build_email(rendered, to=user.email, sender=app.config["MAIL_FROM"], key=key,
                           domain=domain, language=language_of(app, user))
-    return _Ready(lambda: mailer.send(message))
+    return partial(mailer.send, message)
 
 
 def deliver_one(app: Flask, session: Session, sweep: Sweep, *, now: datetime | None,
@@ -164,9 +160,9 @@ def deliver_one(app: Flask, session: Session, sweep: Sweep, *, now: datetime | N
         return False
     ids = [row.id for row in claim.deliveries]
     try:
-        ready = _prepare(app, session, claim, mailer, sms)
+        send = _prepare(app, session, claim, mailer, sms)
         session.commit()  # no transaction stays open while the server is spoken to
-        ready.send()
+        send()
     except _Skip as skip:
         mark_skipped(session, claim, str(skip))
         sweep.skipped += 1
