@@ -33,6 +33,7 @@ from app.demo.data import (
 )
 from app.demo.evaluation import seed_evaluation
 from app.demo.projects import DEMO_TODAY, seed_projects
+from app.demo.requests import seed_requests
 from proposals.collection.models import Channel, Comment, Cosign, Follow, Proposal, ProposalStatus
 from proposals.collection.text import search_document
 from proposals.cycles.models import Cycle
@@ -92,8 +93,9 @@ def seed(session: Session, *, password: str) -> str:
     made = seed_projects(session, today=DEMO_TODAY)
     rated = seed_evaluation(session, DEMO_TODAY)
     council = seed_council(session, DEMO_TODAY)
+    requests = seed_requests(session)
     extras = [(ballots, "ballots"), (made, "projects under way"), (rated, "projects rated"),
-              (council, "council steps")]
+              (council, "council steps"), (requests, "requests")]
     return seeder.summary() + "".join(f" {n} {what}." for n, what in extras if n)
 
 

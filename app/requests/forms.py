@@ -39,7 +39,7 @@ class DispatchForm(FlaskForm):
     # The status the page was drawn in: a stale or doubled post is refused, not applied twice.
     expected = HiddenField(validators=[DataRequired()])
     unit_id = SelectField(_l("Responsible unit"), coerce=int, validators=[DataRequired()])
-    note = TextAreaField(_l("Note to the unit (optional)"),
+    note = TextAreaField(_l("Note to the unit (optional)"), render_kw={"rows": 2},
                          validators=[Optional(), Length(max=NOTE_MAX)])
 
 

@@ -72,7 +72,7 @@ ACTOR_LABELS = {
     "hotline": lazy_pgettext("request actor", "The 12345 hotline"),
     "liaison_station": lazy_pgettext("request actor", "A liaison station"),
     "grid_worker": lazy_pgettext("request actor", "A grid worker"),
-    "system": lazy_pgettext("request actor", "The time-limit rules"),
+    "system": lazy_pgettext("request actor", "The rules of 接诉即办"),
 }
 GROUND_LABELS = {
     "sign_overdue": _l("Not signed for within the time limit"),
