@@ -13,7 +13,6 @@ from flask.cli import AppGroup, with_appcontext
 from app import migrate
 from app.config import ROOT
 from app.notices.cli import notices_group
-from votes import versions
 
 
 def init_app(app: Flask) -> None:
@@ -82,7 +81,6 @@ def db_reindex() -> None:
 
     session = get_session()
     changed = reindex_search(session)
-    versions.bump(session)  # search results change: no cached list may outlive them
     session.commit()
     click.echo(f"{changed} proposals re-indexed.")
 
@@ -136,7 +134,6 @@ def seed_demo(password: str, if_empty: bool) -> None:
         click.echo("The database has accounts already; demo data not loaded.")
         return
     summary = seed(session, password=password)
-    versions.bump(session)  # a running server shows the demo at once, not its cached pages
     session.commit()
     click.echo(summary)
 

@@ -55,16 +55,56 @@ def _tune_sqlite(engine: Engine) -> None:
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+class AppSession(Session):
+    """The app's sessions (views, CLI, demo, worker): a commit that wrote anything raises the
+    site's data version (votes/versions.py) in the same transaction, so no app server ever
+    serves a page cached before it (app/caching.py). A session whose writes change nothing
+    anyone reads on a public page (the notice worker's delivery records) sets
+    `session.info[KEEPS_PAGES] = True`."""
+
+
+WROTE = "yishi.wrote"
+KEEPS_PAGES = "yishi.keeps_pages"
+
+
+@event.listens_for(AppSession, "after_flush")
+def _flushed(session: Session, _context) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(AppSession, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(AppSession, "before_commit")
+def _raise_version(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released inside the transaction: its commit comes later
+    wrote = session.info.pop(WROTE, False) or session.new or session.dirty or session.deleted
+    if wrote and not session.info.get(KEEPS_PAGES):
+        versions.bump(session)  # last before the commit's flush, after every other lock
+    session.info.pop(WROTE, None)
+
+
+@event.listens_for(AppSession, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(WROTE, None)
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["yishi.engine"] = engine
-    app.extensions["yishi.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.extensions["yishi.sessionmaker"] = sessionmaker(
+        bind=engine, expire_on_commit=False, class_=AppSession)
     # A request that may write reads first (the signed-in user, the form's object) and
     # writes after. On SQLite a reading transaction cannot always become a writer while
     # another writes ("database is locked" at once); starting with BEGIN IMMEDIATE makes
     # such requests wait their turn (busy timeout) instead. PostgreSQL ignores the option.
     app.extensions["yishi.writer_sessionmaker"] = sessionmaker(
-        bind=engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
+        bind=engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False,
+        class_=AppSession)
     app.teardown_appcontext(_close_session)
 
 
@@ -158,8 +198,8 @@ def writing(form=None, *, begin: bool = False, success: str | None = None,
     `success` is flashed after the commit. `quiet` shows nothing: the view puts
     `work.error` where its page needs it (a list of problems, one particular field).
 
-    Every commit raises the site's data version (votes/versions.py), in the same
-    transaction, so no app server serves a page cached before it (app/caching.py).
+    The commit raises the site's data version (AppSession), so no app server serves a
+    page cached before it.
 
     An official's or admin's write is audited: its entry is added just before the commit,
     so the write and its entry are kept together or not at all; a refusal is recorded
@@ -176,8 +216,6 @@ def writing(form=None, *, begin: bool = False, success: str | None = None,
         yield work
         if audit is not None:
             record_audit(session, audit.actor, audit.roles, audit.request)
-        # Last before the commit: cached pages made before this write are never served again.
-        versions.bump(session)
         session.commit()
     except DomainError as error:
         session.rollback()

@@ -11,6 +11,7 @@ import proposals.requests.models  # noqa: F401
 import proposals.shortlist.models  # noqa: F401
 import votes.audit  # noqa: F401
 import votes.ballots  # noqa: F401
+import votes.hall  # noqa: F401
 import votes.people  # noqa: F401
 import votes.versions  # noqa: F401
 from votes.base import Base

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
 from app.auth.passwords import hash_password, use_light_parameters
-from app.db import make_engine
+from app.db import AppSession, make_engine
 from app.migrate import upgrade
 from proposals.wiring import connect_contexts
 from votes import sealing
@@ -102,8 +102,8 @@ def make_app(connection, db, tmp_path):
         )
         # The app's requests share the test's connection, inside its rolled-back transaction.
         bound = sessionmaker(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        )
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+            class_=AppSession)
         app.extensions["yishi.sessionmaker"] = app.extensions["yishi.writer_sessionmaker"] = bound
         return app
 

@@ -14,4 +14,6 @@ MESSAGES = {
                          "the desk to check you in; then cast your ballot. Your marks are "
                          "kept."),
     "invalid_tracker": _l("That receipt code cannot be used; review your ballot again."),
+    "screen_result_not_published": _l("The big screen shows a result only once it is "
+                                      "published; until then it shows the turnout."),
 }

@@ -142,12 +142,13 @@ def test_a_page_with_a_flashed_message_is_not_kept(visitor, cached, propose, res
     assert "只给这一位读者的消息" not in other.text
 
 
-def test_every_write_through_a_view_raises_the_data_version(db, client, login, make_user,
+def test_every_committed_write_raises_the_data_version_and_a_refusal_does_not(db, client, login, make_user,
                                                              propose, resident):
     proposal = propose(resident)
-    before = versions.current(db).number
     neighbour = make_user(Role.RESIDENT)
     login(neighbour)
+    db.expire_all()
+    before = versions.current(db).number
     client.post(f"/resident/proposals/{proposal.id}/cosign")
     db.expire_all()
     assert versions.current(db).number == before + 1
