@@ -142,8 +142,8 @@ def test_a_page_with_a_flashed_message_is_not_kept(visitor, cached, propose, res
     assert "只给这一位读者的消息" not in other.text
 
 
-def test_every_committed_write_raises_the_data_version_and_a_refusal_does_not(db, client, login, make_user,
-                                                             propose, resident):
+def test_every_committed_write_raises_the_data_version_and_a_refusal_does_not(
+        db, client, login, make_user, propose, resident):
     proposal = propose(resident)
     neighbour = make_user(Role.RESIDENT)
     login(neighbour)
