@@ -35,6 +35,20 @@ class RequestForm(FlaskForm):
                          validators=[DataRequired()])
 
 
+ENTRY_CHANNELS = ("hotline", "liaison_station")
+
+
+class EntryForm(RequestForm):
+    """A request an official enters for a caller of the 12345 hotline or a liaison station."""
+
+    channel = SelectField(lazy_pgettext("request", "Channel"), validators=[DataRequired()])
+    requester = StringField(
+        _l("The resident’s username (optional)"),
+        description=_l("When the caller has an account: the request is then theirs to follow "
+                       "and rate. Leave empty for a caller without one."),
+        validators=[Optional(), Length(max=40)])
+
+
 class DispatchForm(FlaskForm):
     # The status the page was drawn in: a stale or doubled post is refused, not applied twice.
     expected = HiddenField(validators=[DataRequired()])

@@ -9,15 +9,56 @@ from flask_login import current_user
 from app.auth.access import allow
 from app.collection.forms import ActionForm
 from app.db import get_session, writing
+from app.forms import choices
 from app.officials import bp
 from app.pagination import paginate
-from app.requests.forms import DispatchForm, PauseForm, ReplyForm, StepForm
-from app.requests.support import clock_of, load_request, now, render, show
+from app.requests.forms import (
+    ENTRY_CHANNELS,
+    DispatchForm,
+    EntryForm,
+    PauseForm,
+    ReplyForm,
+    StepForm,
+)
+from app.requests.messages import CHANNEL_LABELS
+from app.requests.support import clock_of, known_communities, load_request, now, render, show
+from app.templating import CATEGORY_LABELS
 from proposals.requests import queries, services
 from proposals.requests.models import Unit
-from votes.people import User
+from votes.people import User, find_user
 
 PAGE_SIZE = 20
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@allow("official")
+def request_enter():
+    """Enter a request received by the 12345 hotline or at a liaison station."""
+    db = get_session()
+    form = EntryForm()
+    form.category.choices = choices(CATEGORY_LABELS, blank=True)
+    form.channel.choices = choices({c: CHANNEL_LABELS[c] for c in ENTRY_CHANNELS}, blank=True)
+    form.community.render_kw = {"list": "community-names"}
+    if form.validate_on_submit():
+        draft = services.Draft(title=form.title.data, description=form.description.data,
+                               category=form.category.data, community=form.community.data,
+                               urgency=form.urgency.data)
+        username = (form.requester.data or "").strip()
+        requester = find_user(db, username) if username else None
+        if username and requester is None:
+            form.requester.errors = [*form.requester.errors,
+                                     _("There is no account with this username.")]
+        else:
+            with writing(form, quiet=True) as work:
+                made = services.raise_request(db, current_user, draft,
+                                              channel=form.channel.data, now=now(),
+                                              requester=requester)
+            show(work.error, form)
+            if work.ok:
+                flash(_("Request %(number)s is received; it waits on the dispatch desk.",
+                        number=made.number), "success")
+                return redirect(url_for("officials.request_dispatch_desk"))
+    return render("requests/enter.html", form=form, communities=known_communities())
 
 
 def _dispatch_form(item=None) -> DispatchForm:

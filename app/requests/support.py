@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, render_template
 from sqlalchemy import select
 
 from app.db import get_session
-from app.requests.messages import LABELS, MESSAGES
+from app.requests.messages import LABELS
 from app.templating import CATEGORY_LABELS
 from proposals.collection.models import Proposal
 from proposals.requests import clock
@@ -30,13 +30,10 @@ def load_request(request_id: int) -> Request:
 
 
 def message(error: DomainError) -> str:
-    """A refusal in the reader's words: this context's own first, then the app's."""
+    """A refusal in the reader's words (this context's are joined in app/messages.py)."""
     from app.messages import domain_message
 
-    template = MESSAGES.get(error.code)
-    if template is None:
-        return domain_message(error)
-    return str(template) % error.params if error.params else str(template)
+    return domain_message(error)
 
 
 def show(error: DomainError | None, form=None) -> None:

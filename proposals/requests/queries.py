@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from proposals.requests import rates
 from proposals.requests.clock import TZ
@@ -26,7 +26,7 @@ from votes.people import User
 def public_list(*, status: str | None = None, category: str | None = None,
                 community: str | None = None) -> Select:
     """Every request, newest first, filtered; a select() for the pager."""
-    stmt = select(Request)
+    stmt = select(Request).options(selectinload(Request.unit))
     if status:
         stmt = stmt.where(Request.status == status)
     if category:
@@ -46,6 +46,7 @@ def by_number(session: Session, number: str) -> Request | None:
 
 def raised_by(session: Session, user: User) -> list[Request]:
     return list(session.scalars(select(Request).where(Request.requester_id == user.id)
+                                .options(selectinload(Request.unit))
                                 .order_by(Request.raised_at.desc(), Request.id.desc())))
 
 
@@ -86,7 +87,8 @@ def ratings(session: Session, request: Request) -> list[RequestRating]:
 
 def supervision_list() -> Select:
     """Open escalations (督办), the oldest first."""
-    return select(Escalation).where(Escalation.resolved_at.is_(None)).order_by(
+    return select(Escalation).where(Escalation.resolved_at.is_(None)).options(
+        selectinload(Escalation.request), selectinload(Escalation.unit)).order_by(
         Escalation.raised_at, Escalation.id)
 
 

@@ -133,3 +133,24 @@ def test_the_rates_page_shows_the_exact_counts_of_a_built_month(app, client, db,
     assert "How each rate is counted" in page and "2026-10" in page
     assert "2026-11-01" not in page
     assert client.get("/requests/rates?month=nonsense").status_code == 200
+
+
+def test_an_official_enters_a_hotline_call_for_a_resident_or_a_caller(app, db, desk, as_user):
+    app.config["NOW"] = MOMENT
+    official = as_user(desk.dispatcher)
+    assert "Enter a request" in official.get("/official/requests/new").text
+    call = {"title": "楼道积水", "description": "来电反映楼道积水。", "category": "housing",
+            "community": "和平社区", "urgency": "normal", "channel": "hotline"}
+    unknown = official.post("/official/requests/new", data={**call, "requester": "nobody"})
+    assert "There is no account with this username." in unknown.text
+    assert official.post("/official/requests/new", data={
+        **call, "channel": "online"}).status_code == 200  # not a choice for officials
+    official.post("/official/requests/new",
+                  data={**call, "requester": desk.requester.username})
+    official.post("/official/requests/new", data={**call, "channel": "liaison_station"})
+    made = db.scalars(select(Request).order_by(Request.id)).all()
+    assert [(r.channel, r.requester_id) for r in made] == [
+        ("hotline", desk.requester.id), ("liaison_station", None)]
+    assert "楼道积水" in as_user(desk.requester).get("/resident/requests").text
+    # Residents do not enter requests for others.
+    assert as_user(desk.neighbour).get("/official/requests/new").status_code == 403
