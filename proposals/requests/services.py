@@ -393,7 +393,10 @@ def check_limits(session: Session, request: Request, now: datetime) -> list[Esca
     if request.status == Status.DISPATCHED and request.sign_due_at is not None \
             and clock.local(now) > clock.local(request.sign_due_at):
         made.append(_escalate(session, request, Ground.SIGN_OVERDUE, now))
-    due = effective_resolve_due(session, request, now)
+    try:
+        due = effective_resolve_due(session, request, now)
+    except DomainError:  # a pause moved it into a year the calendar does not know yet
+        due = None
     if request.status in HANDLING and due is not None and clock.local(now) > due:
         made.append(_escalate(session, request, Ground.RESOLVE_OVERDUE, now))
     return [m for m in made if m is not None]

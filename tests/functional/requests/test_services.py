@@ -181,3 +181,15 @@ def test_a_deadline_into_an_unknown_year_refuses_the_dispatch_and_leaves_it_rece
                     desk.units["housing"], note="", now=datetime(2026, 12, 28, 9, tzinfo=TZ))
     assert error.params["year"] == 2027
     assert item.status == "raised" and item.unit_id is None
+
+
+def test_the_sweep_skips_a_pause_that_runs_into_an_unknown_year(db, desk):
+    december = datetime(2026, 12, 21, 9, tzinfo=TZ)
+    item = raise_one(db, desk.requester, now=december)
+    services.dispatch(db, desk.dispatcher, item, desk.units["housing"], note="", now=december)
+    services.sign(db, desk.housing, item, now=december)
+    services.pause(db, desk.housing, item, reason="等居民回来",
+                   now=datetime(2026, 12, 22, 9, tzinfo=TZ))
+    assert services.record_missed_limits(db, datetime(2026, 12, 31, 23, tzinfo=TZ)) == 0
+    refused("calendar_unknown", services.resume, db, desk.housing, item,
+            now=datetime(2026, 12, 31, 23, tzinfo=TZ))
