@@ -42,6 +42,11 @@ class EntryForm(RequestForm):
     """A request an official enters for a caller of the 12345 hotline or a liaison station."""
 
     channel = SelectField(lazy_pgettext("request", "Channel"), validators=[DataRequired()])
+    description = TextAreaField(
+        _l("Describe it"),
+        description=_l("In the caller’s words: where, since when, who is affected. It is "
+                       "published without the caller’s name or number."),
+        validators=[DataRequired(), Length(max=TEXT_MAX)])
     requester = StringField(
         _l("The resident’s username (optional)"),
         description=_l("When the caller has an account: the request is then theirs to follow "
