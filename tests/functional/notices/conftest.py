@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import uuid
 
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app.db import make_engine
+from app.migrate import upgrade
 from tests.functional.notices.servers import Gateway, Inbox
 from votes.people import Role
 
@@ -46,3 +52,25 @@ def person(db, make_user):
         return user
 
     return make
+
+
+@pytest.fixture
+def own_database(db_url, tmp_path):
+    """A migrated database outside the test's rolled-back transaction, for what other
+    processes or threads must see committed: a SQLite file, or a database of its own on
+    the PostgreSQL server of TEST_DATABASE_URL (dropped after)."""
+    if make_url(db_url).get_backend_name() == "sqlite":
+        url = f"sqlite:///{tmp_path / 'notices.db'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"yishi_notices_{uuid.uuid4().hex[:8]}"
+    server = make_engine(db_url).execution_options(isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(db_url).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()

@@ -3,8 +3,7 @@ Redis) is killed while the SMTP server holds its message before the final 250; t
 drops that transaction, the restarted worker sends the notice again, and every notice's
 Message-ID arrives exactly once.
 
-The worker needs a database another process can read, so the test makes its own: a SQLite
-file, or a database of its own on the PostgreSQL server of TEST_DATABASE_URL.
+The worker needs a database another process can read: `own_database` (conftest.py).
 """
 
 from __future__ import annotations
@@ -15,43 +14,17 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 from app.config import ROOT
 from app.db import make_engine
-from app.migrate import upgrade
-from proposals.collection.services import notify
-from proposals.notices.models import NoticeDelivery
 from tests.conftest import TEST_SECRET
+from tests.functional.notices.outside import deliveries, notices_for
 from tests.functional.notices.queues import REDIS_URL, needs_redis, new_queue_name, remove_queue
-from votes.people import Role, register_user
 
 pytestmark = needs_redis
 CLAIM_SECONDS = 3  # how long the killed worker's claim holds before the next may retry
-
-
-@pytest.fixture
-def own_database(db_url, tmp_path):
-    if make_url(db_url).get_backend_name() == "sqlite":
-        url = f"sqlite:///{tmp_path / 'notices.db'}"
-        upgrade(url)
-        yield url
-        return
-    name = f"yishi_notices_{uuid.uuid4().hex[:8]}"
-    server = make_engine(db_url).execution_options(isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(db_url).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    server.dispose()
 
 
 @pytest.fixture
@@ -72,11 +45,6 @@ def start_worker(database_url, queue, inbox, tmp_path, n):
                              "worker"], cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
-def deliveries(engine):
-    with Session(engine) as session:
-        return list(session.scalars(select(NoticeDelivery).order_by(NoticeDelivery.id)))
-
-
 def wait_until(check, timeout=30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -89,15 +57,7 @@ def wait_until(check, timeout=30.0):
 def test_a_worker_killed_mid_send_delivers_each_notice_exactly_once_after_restart(
         own_database, queue_name, inbox, tmp_path):
     engine = make_engine(own_database)
-    with Session(engine) as session:
-        people = [register_user(session, username=f"kill{n}", display_name=f"居民{n}",
-                                password_hash="x", roles=(Role.RESIDENT,)) for n in range(3)]
-        for user in people:
-            user.email = f"{user.username}@example.org"
-        session.flush()
-        notify(session, [user.id for user in people], "comment", None, name="王芳")
-        session.commit()
-    keys = [row.key for row in deliveries(engine)]
+    keys = notices_for(engine, 3)
     assert len(keys) == 3
     inbox.gate = threading.Event()  # DATA waits before its 250 until the test opens it
 
