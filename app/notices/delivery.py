@@ -24,6 +24,7 @@ from rq.timeouts import JobTimeoutException
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.db import KEEPS_PAGES
 from app.notices.mail import (
     ConsoleMailer,
     DeliveryError,
@@ -204,6 +205,8 @@ def deliver_due(app: Flask, *, now: datetime | None = None, limit: int | None = 
         if seconds is not None and time.monotonic() - started > seconds:
             break
         session = maker()
+        # A delivery record changes no public page: no cached page needs making again.
+        session.info[KEEPS_PAGES] = True
         try:
             if not deliver_one(app, session, sweep, now=now, mailer=mailer, sms=sms):
                 break

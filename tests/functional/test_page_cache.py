@@ -290,3 +290,20 @@ def test_a_restored_database_never_meets_pages_cached_from_another_history(tmp_p
         assert before.headers["ETag"] != ahead.headers["ETag"]
     finally:
         os.environ.pop("YISHI_RELEASE", None)
+
+
+def test_delivering_a_notice_keeps_the_cached_pages(app, db, propose, resident, make_user):
+    """The notice worker's records change no public page; the data version stays."""
+    from proposals.collection.services import notify
+
+    resident.email = "wang@example.org"  # one who is told by email
+    proposal = propose(resident)
+    notify(db, [resident.id], "comment", proposal, name="邻居")  # a notice is due
+    db.commit()
+    before = versions.current(db).number
+    from app.notices.delivery import deliver_due
+
+    sweep = deliver_due(app)
+    db.expire_all()
+    assert sweep.handled >= 1
+    assert versions.current(db).number == before
