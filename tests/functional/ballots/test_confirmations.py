@@ -38,7 +38,7 @@ def test_closing_asks_first_and_names_who_has_not_voted(
     page = client.get(f"/official/ballots/{ballot.id}/close")
     assert page.headers["Cache-Control"] == "no-store"
     assert "Close the ballot and count it?" in page.text and "This cannot be undone." in page.text
-    assert "Ballots cast: 5 of 9 entitled" in page.text
+    assert "Entitled to vote: 9. Voted: 5." in page.text
     assert "4 people on the roster have not voted:" in page.text
     assert not_voted(page.text) == [(str(n), nine[n - 1].display_name) for n in (6, 7, 8, 9)]
     unticked = client.post(f"/official/ballots/{ballot.id}/close", data={})

@@ -83,8 +83,8 @@ def test_the_lookup_lists_every_choice_abstentions_included(
     db.commit()
     page = client.get(f"/ballots/{ballot.id}", query_string={"tracker": tracker}).text
     found = page[page.index('id="receipt-found"'):]
-    found = found[:found.index("</div>")]
-    assert found.count("<li>") == 3
+    found = found[:found.index("</p>")]
+    assert found.count('<span class="choice">') == 3
     assert "民生项目1: Yes" in found
     assert "民生项目2: Abstain" in found and "民生项目3: Abstain" in found
 
