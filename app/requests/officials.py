@@ -61,11 +61,10 @@ def request_enter():
     return render("requests/enter.html", form=form, communities=known_communities())
 
 
-def _dispatch_form(item=None) -> DispatchForm:
-    form = DispatchForm(prefix=f"r{item.id}" if item else "")
-    form.unit_id.choices = [(0, _("— choose —"))] + [
-        (u.id, u.name) for u in services.units(get_session())]
-    if item is not None and not form.is_submitted():
+def _dispatch_form(item, units) -> DispatchForm:
+    form = DispatchForm(prefix=f"r{item.id}")
+    form.unit_id.choices = [(0, _("— choose —"))] + [(u.id, u.name) for u in units]
+    if not form.is_submitted():
         form.expected.data = item.status
     return form
 
@@ -75,9 +74,9 @@ def _dispatch_form(item=None) -> DispatchForm:
 def request_dispatch_desk():
     db = get_session()
     page = paginate(db, queries.awaiting_dispatch(), PAGE_SIZE)
-    forms = {r.id: _dispatch_form(r) for r in page.items}
-    return render("requests/dispatch.html", page=page, forms=forms,
-                  has_units=bool(services.units(db)))
+    units = services.units(db)
+    forms = {r.id: _dispatch_form(r, units) for r in page.items}
+    return render("requests/dispatch.html", page=page, forms=forms, has_units=bool(units))
 
 
 @bp.route("/requests/<int:request_id>/dispatch", methods=["POST"])
@@ -85,7 +84,7 @@ def request_dispatch_desk():
 def request_dispatch(request_id: int):
     db = get_session()
     found = load_request(request_id)
-    form = _dispatch_form(found)
+    form = _dispatch_form(found, services.units(db))
     if not form.validate_on_submit() or not form.unit_id.data:
         flash(_("Choose the unit to send request %(number)s to.", number=found.number),
               "error")

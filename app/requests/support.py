@@ -14,7 +14,6 @@ from app.templating import CATEGORY_LABELS
 from proposals.collection.models import Proposal
 from proposals.requests import clock
 from proposals.requests.models import Request, Status
-from proposals.requests.services import effective_resolve_due
 from votes.base import DomainError
 from votes.people import User
 
@@ -72,15 +71,15 @@ class Clock:
 
 
 def clock_of(request: Request, moment: datetime) -> Clock:
+    """The request's clock as of `moment`, from its own row (no query: lists call it per row).
+    While it waits for the requester the clock is stopped and nothing is overdue."""
     status = Status(request.status)
     if status is Status.DISPATCHED:
         due = clock.local(request.sign_due_at)
         return Clock("sign", due, clock.local(moment) > due)
-    if status in (Status.SIGNED, Status.REOPENED, Status.WAITING):
-        try:
-            due = effective_resolve_due(get_session(), request, moment)
-        except DomainError:  # a pause running into a year the calendar does not know
-            due = clock.local(request.resolve_due_at)
-        kind = "stopped" if status is Status.WAITING else "resolve"
-        return Clock(kind, due, status is not Status.WAITING and clock.local(moment) > due)
+    if status is Status.WAITING:
+        return Clock("stopped", None, False)
+    if status in (Status.SIGNED, Status.REOPENED):
+        due = clock.local(request.resolve_due_at)
+        return Clock("resolve", due, clock.local(moment) > due)
     return Clock("none", None, False)
