@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,10 +47,16 @@ def _must_check_in(ballot: Ballot) -> bool:
     return entry is not None and not entry.present
 
 
-@bp.route("/ballots/<int:ballot_id>")
+@bp.route("/ballots/<int:ballot_id>", methods=["GET", "POST"])
 @allow("delegate")
 def ballot(ballot_id: int):
-    return _page(_ballot(ballot_id))
+    """The ballot; posted from the review page ("go back and change"), with the marks made."""
+    found = _ballot(ballot_id)
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        return _page(found, marks=submitted_choices(found))
+    return _page(found)
 
 
 @bp.route("/ballots/<int:ballot_id>/check-in", methods=["POST"])

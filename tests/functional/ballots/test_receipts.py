@@ -47,6 +47,20 @@ def test_the_review_page_shows_the_receipt_code_that_casting_records(
     assert [b["tracker"] for b in doc["ballots"]] == [code]
 
 
+def test_going_back_from_the_review_page_keeps_the_marks(
+        english, client, db, login, official, assembly, delegates):
+    ballot = new_ballot(db, official, assembly)
+    login(delegates[0])
+    marks = form_of(ballot, "no", "yes", "abstain")
+    review = client.post(f"/delegate/ballots/{ballot.id}/review", data=marks).text
+    assert f'formaction="/delegate/ballots/{ballot.id}"' in review
+    back = client.post(f"/delegate/ballots/{ballot.id}", data=marks)
+    assert back.status_code == 200 and back.headers["Cache-Control"] == "no-store"
+    for option, mark in zip(ballot.options, ("no", "yes", "abstain"), strict=True):
+        assert f'name="option-{option.id}" value="{mark}" checked' in back.text
+    assert db.scalar(select(func.count()).select_from(SealedBallot)) == 0
+
+
 def test_a_receipt_code_altered_or_taken_from_another_delegate_is_refused(
         english, client, db, login, official, assembly, delegates):
     ballot = new_ballot(db, official, assembly)
