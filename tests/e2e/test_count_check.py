@@ -26,6 +26,17 @@ def published(demo_server):
     return base, ballot_id
 
 
+@pytest.fixture(scope="module")
+def every_published(demo_server):
+    from votes.ballots import Ballot
+
+    base, app = demo_server
+    with app.app_context():
+        ids = get_session().scalars(select(Ballot.id).where(Ballot.status == "published")
+                                    .order_by(Ballot.id)).all()
+    return base, ids
+
+
 def open_check(watched, base, ballot_id, locale="en-US"):
     page = watched(viewport={"width": 390, "height": 844}, locale=locale)
     page.goto(f"{base}/ballots/{ballot_id}")
@@ -67,3 +78,16 @@ def test_an_altered_bulletin_does_not_match(watched, published):
     expect(outcome).to_contain_text("fingerprint does not match its marks")
     expect(outcome).to_contain_text("its digest differs")
     expect(outcome).to_contain_text("counted again")
+
+
+def test_every_published_demo_ballot_matches(watched, every_published):
+    """The script's count is the engine's on every kind the demo publishes: the cycles' secret
+    ballots with their budgets and seats, the council's motions, a roll call."""
+    base, ids = every_published
+    assert len(ids) >= 5
+    page = watched(viewport={"width": 1366, "height": 900}, locale="en-US")
+    for ballot_id in ids:
+        page.goto(f"{base}/ballots/{ballot_id}/check")
+        page.get_by_role("button", name="Check the count now").click()
+        expect(page.locator("#check-outcome")).to_contain_text("The count matches",
+                                                               timeout=10_000)
