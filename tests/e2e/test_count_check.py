@@ -91,3 +91,49 @@ def test_every_published_demo_ballot_matches(watched, every_published):
         page.get_by_role("button", name="Check the count now").click()
         expect(page.locator("#check-outcome")).to_contain_text("The count matches",
                                                                timeout=10_000)
+
+
+@pytest.fixture(scope="module")
+def paper_ballot(live_app):
+    """A paper ballot counted by hand and published, on the live server's own database."""
+    from datetime import date
+
+    from app.auth.passwords import hash_password
+    from votes.casting import create_ballot, open_ballot
+    from votes.closing import enter_paper_totals, publish_ballot
+    from votes.people import Assembly, Role, add_member, register_user
+    from votes.rules import BallotRules
+
+    with live_app.app_context():
+        db = get_session()
+        clerk = register_user(db, username="e2e-paper-clerk", display_name="纸票计票员",
+                              password_hash=hash_password("clerk password"),
+                              roles=(Role.ADMIN, Role.OFFICIAL))
+        assembly = Assembly(kind="congress", name="纸质票决人大", area="纸质区",
+                            term_start=date(2024, 1, 1), term_end=date(2030, 12, 31))
+        db.add(assembly)
+        for i in range(5):
+            delegate = register_user(db, username=f"e2e-paper{i}", display_name=f"纸票代表{i}",
+                                     password_hash="!", roles=(Role.DELEGATE,))
+            add_member(db, assembly, delegate, clerk, joined_on=date(2024, 1, 1))
+        db.commit()
+        ballot = create_ballot(db, clerk, assembly, "motion", None, "纸质票决",
+                               BallotRules(seats=1),
+                               [{"title": "加装电梯", "cost": 0}, {"title": "口袋公园", "cost": 0}])
+        db.commit()
+        open_ballot(db, clerk, ballot)
+        db.commit()
+        first, second = (o.id for o in ballot.options)
+        enter_paper_totals(db, clerk, ballot, {first: (4, 1, 0), second: (2, 2, 1)},
+                           ballots_cast=5, present=5)
+        publish_ballot(db, clerk, ballot)
+        db.commit()
+        return ballot.id
+
+
+def test_a_paper_count_matches_its_totals(watched, live_server, paper_ballot):
+    page = watched(locale="en-US")
+    page.goto(f"{live_server}/ballots/{paper_ballot}/check")
+    page.get_by_role("button", name="Check the count now").click()
+    expect(page.locator("#check-outcome")).to_contain_text(
+        "the paper totals in the bulletin give exactly the published result", timeout=10_000)
