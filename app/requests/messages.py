@@ -29,6 +29,17 @@ MESSAGES = {
     "not_rateable": _l("There is no reply to rate yet."),
 }
 
+NOTIFICATIONS = {
+    "request_dispatched": _l("Request %(number)s “%(title)s” is dispatched to your unit: sign "
+                             "for it, and answer it by %(due)s."),
+    "request_signed": _l("Your request %(number)s “%(title)s” is signed for; the answer is due "
+                         "by %(due)s."),
+    "request_replied": _l("Your request %(number)s “%(title)s” has a reply. Please rate how it "
+                          "was handled."),
+    "request_reopened": _l("Request %(number)s “%(title)s” was rated unsatisfied: it is reopened "
+                           "under supervision, to be answered again by %(due)s."),
+}
+
 STATUS_LABELS = {
     "raised": lazy_pgettext("request status", "Received"),
     "dispatched": lazy_pgettext("request status", "Dispatched"),

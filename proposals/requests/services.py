@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from proposals.collection.services import notify
 from proposals.requests import clock
 from proposals.requests.models import (
     Category,
@@ -144,6 +145,18 @@ def _log(session: Session, request: Request, event: str, *, role: str, actor: Us
     return entry
 
 
+def _tell(session: Session, user_id: int | None, kind: str, request: Request, **params) -> None:
+    """A notice (and its email/SMS, as the person chose) about a step of the request."""
+    if user_id is not None:
+        notify(session, [user_id], kind, None, number=request.number, title=request.title,
+               **params)
+
+
+def _day(moment: datetime) -> str:
+    """A deadline's day in Beijing, as the notices keep days (shown in the reader's style)."""
+    return clock.local(moment).date().isoformat()
+
+
 def _next_number(session: Session, year: int) -> int:
     return (session.scalar(select(func.max(Request.seq)).where(Request.year == year)) or 0) + 1
 
@@ -207,6 +220,7 @@ def dispatch(session: Session, actor: User, request: Request, unit: Unit | None,
     session.add(Round(request_id=request.id, round=request.round, unit_id=unit.id,
                       started_at=utc(now), resolve_due_at=utc(resolve_due)))
     _log(session, request, "dispatched", role="dispatcher", actor=actor, now=now, note=note)
+    _tell(session, unit.official_id, "request_dispatched", request, due=_day(resolve_due))
     session.flush()
     return request
 
@@ -232,6 +246,8 @@ def sign(session: Session, actor: User, request: Request, *, now: datetime) -> R
     request.status = Status.SIGNED.value
     _resolve(session, request, Ground.SIGN_OVERDUE, now)
     _log(session, request, "signed", role="unit", actor=actor, now=now)
+    _tell(session, request.requester_id, "request_signed", request,
+          due=_day(request.resolve_due_at))
     session.flush()
     return request
 
@@ -310,6 +326,7 @@ def reply(session: Session, actor: User, request: Request, *, text: str, now: da
         current.replied_at = utc(now)
     _resolve(session, request, Ground.RESOLVE_OVERDUE, now)
     _log(session, request, "replied", role="unit", actor=actor, now=now, note=text)
+    _tell(session, request.requester_id, "request_replied", request)
     session.flush()
     return request
 
@@ -346,6 +363,8 @@ def rate(session: Session, actor: User, request: Request, *, rating: str, commen
         session.add(Round(request_id=request.id, round=request.round, unit_id=request.unit_id,
                           started_at=utc(now), resolve_due_at=utc(due)))
         _log(session, request, "reopened", role="system", actor=None, now=now)
+        _tell(session, request.unit.official_id if request.unit else None, "request_reopened",
+              request, due=_day(due))
     else:
         request.status = Status.CLOSED.value
         request.closed_at = utc(now)

@@ -26,7 +26,7 @@ CONTEXT_ARROWS = {
     "implementation": {"shortlist", "collection", "cycles"},
     "evaluation": {"implementation", "shortlist", "collection", "cycles", "notices"},
     "council": {"collection", "cycles"},
-    "requests": set(),
+    "requests": {"collection"},
     "opendata": {"cycles", "collection", "shortlist", "implementation", "evaluation", "council"},
 }
 # Modules at the top of proposals/ that every context may import; they import no context.

@@ -49,6 +49,11 @@ def test_a_request_goes_round_the_loop_and_an_unsatisfied_rating_reopens_it(
     assert unit_client.post(f"/official/requests/{item.id}/sign",
                             data={"sign-expected": "dispatched"}).status_code == 302
     assert "Answer by Oct 12, 2026" in unit_client.get("/official/requests/queue").text
+    told = unit_client.get("/resident/notifications").text
+    assert "Request 2026-000001 “3号门路灯不亮” is dispatched to your unit" in told
+    assert "answer it by Oct 12, 2026." in told
+    assert "is signed for; the answer is due by Oct 12, 2026." in \
+        resident.get("/resident/notifications").text
     replied = unit_client.post(f"/official/requests/{item.id}/reply", data={
         "reply-expected": "signed", "reply-text": "已更换灯泡，恢复照明。"})
     assert replied.status_code == 302
@@ -57,6 +62,8 @@ def test_a_request_goes_round_the_loop_and_an_unsatisfied_rating_reopens_it(
 
     page = resident.get(f"/requests/{item.number}").text
     assert 'id="rate"' in page and "已更换灯泡" in page
+    assert "has a reply. Please rate how it was handled." in \
+        resident.get("/resident/notifications").text
     app.config["NOW"] = MOMENT + timedelta(days=1)
     rated = resident.post(f"/resident/requests/{item.id}/rate",
                           data={"rating": "unsatisfied", "comment": "第二天又不亮了"})
@@ -66,6 +73,8 @@ def test_a_request_goes_round_the_loop_and_an_unsatisfied_rating_reopens_it(
     escalation = db.scalars(select(Escalation)).one()
     assert escalation.ground == "unsatisfied" and escalation.resolved_at is None
 
+    assert "was rated unsatisfied: it is reopened under supervision" in \
+        unit_client.get("/resident/notifications").text
     supervision = dispatcher.get("/official/requests/supervision").text
     assert "3号门路灯不亮" in supervision and "The requester was unsatisfied" in supervision
     history = as_user(desk.neighbour).get(f"/requests/{item.number}").text
