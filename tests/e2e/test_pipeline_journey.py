@@ -142,8 +142,11 @@ def flash(page):
 
 
 def advance(admin, server, cycle_id, stage):
-    """The admin moves the cycle on from its own page and is told where it now stands."""
+    """The admin moves the cycle on from its own page, confirms on the page that says what
+    the move does, and is told where it now stands."""
     admin.goto(f"{server}/admin/cycles/{cycle_id}")
+    admin.get_by_role("link", name=f"进入：{stage}…").click()
+    admin.get_by_label("我已阅读将会发生的事项，确认继续。").check()
     admin.get_by_role("button", name=f"进入：{stage}").click()
     expect(flash(admin)).to_contain_text(f"{CYCLE} 已进入：{stage}。")
 
@@ -337,6 +340,9 @@ def step_ballot(watched, server, journey, clerk):
     clerk.get_by_label(TELLERS[2]).fill(PHRASES[2])
     clerk.get_by_role("button", name="结束投票并计票").click()
     expect(flash(clerk)).to_contain_text("监票人已开启票箱，投票已结束并完成计票。")
+    clerk.get_by_role("link", name="公布结果和计票公告…").click()
+    expect(clerk.locator("#not-voted")).to_contain_text("名单上的所有人都已投票")
+    clerk.get_by_label("我已阅读将会发生的事项，确认继续。").check()
     clerk.get_by_role("button", name="公布结果和计票公告").click()
     expect(flash(clerk)).to_contain_text("结果和计票公告已公布，获得通过的建议已标记。")
 
