@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import charts
 from app.auth.access import PUBLIC, allow
 from app.db import get_session
+from app.numbers import arg_int
 from app.pagination import paginate
 from app.public import bp
 from app.requests.forms import RatingForm
-from app.requests.messages import STATUS_LABELS
+from app.requests.messages import RATE_LABELS, STATUS_LABELS
 from app.requests.support import clock_of, now, render
 from app.templating import CATEGORY_LABELS
 from proposals.requests import queries
 from proposals.requests.clock import local
-from proposals.requests.models import Status
+from proposals.requests.models import Status, Unit
 from proposals.requests.rates import parse_month
 
 PAGE_SIZE = 20
@@ -59,8 +62,26 @@ def request_rates():
     moment = now()
     today = local(moment).date()
     month = parse_month(request.args.get("month")) or (today.year, today.month)
-    rows = queries.unit_rates(db, month, moment)
     previous = (month[0] - 1, 12) if month[1] == 1 else (month[0], month[1] - 1)
     following = (month[0] + 1, 1) if month[1] == 12 else (month[0], month[1] + 1)
-    return render("requests/rates.html", rows=rows, month=month, previous=previous,
-                  following=following if following <= (today.year, today.month) else None)
+    months = {"month": month, "previous": previous,
+              "following": following if following <= (today.year, today.month) else None}
+    unit_id = arg_int("unit")
+    unit = db.get(Unit, unit_id) if unit_id else None
+    if unit is not None:
+        trend = queries.unit_trend(db, unit, month, moment)
+        return render("requests/rates_unit.html", unit=unit, trend=trend, now=trend[-1],
+                      figure=_figure(trend[-1]), **months)
+    return render("requests/rates.html", rows=queries.unit_rates(db, month, moment), **months)
+
+
+def _figure(three) -> dict | None:
+    """The month's rates that have anything to count, as bars in percent (the table has the
+    counts); None when none has."""
+    shown = [(RATE_LABELS[r.definition], r.per_mille() / 10) for r in
+             (three.response, three.resolution, three.satisfaction) if not r.empty]
+    if not shown:
+        return None
+    return charts.bar_chart([label for label, _ in shown], [value for _, value in shown],
+                            title=_("The month’s three rates, in percent"), horizontal=True,
+                            x_title=_("Percent"))

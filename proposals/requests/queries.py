@@ -130,3 +130,24 @@ def unit_rates(session: Session, month: tuple[int, int], as_of: datetime
     return [(unit, rates.three_rates(unit.id, month, as_of, dispatches=dispatches,
                                      handlings=handlings, ratings=first))
             for unit in session.scalars(select(Unit).order_by(Unit.name))]
+
+
+def months_before(month: tuple[int, int], count: int) -> list[tuple[int, int]]:
+    """`count` months ending with `month`, the earliest first."""
+    year, number = month
+    found = []
+    for _ in range(count):
+        found.append((year, number))
+        year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+    return found[::-1]
+
+
+def unit_trend(session: Session, unit: Unit, month: tuple[int, int], as_of: datetime,
+               count: int = 6) -> list[rates.ThreeRates]:
+    """The unit's three rates for each of the `count` months ending with `month`."""
+    found = []
+    for each in months_before(month, count):
+        dispatches, handlings, first = month_facts(session, each)
+        found.append(rates.three_rates(unit.id, each, as_of, dispatches=dispatches,
+                                       handlings=handlings, ratings=first))
+    return found

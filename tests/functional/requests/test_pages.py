@@ -133,6 +133,13 @@ def test_the_rates_page_shows_the_exact_counts_of_a_built_month(app, client, db,
     assert "How each rate is counted" in page and "2026-10" in page
     assert "2026-11-01" not in page
     assert client.get("/requests/rates?month=nonsense").status_code == 200
+    one = client.get(f"/requests/rates?month=2026-11&unit={housing.id}").text
+    assert "The three rates of 区住建委, 2026-11" in one
+    assert "2 of 4" in one and "1 of 5" in one and "1 of 2" in one
+    assert 'id="chart-unit-rates-data"' in one and "vendor/plotly.min.js" in one
+    assert [m for m in ("2026-06", "2026-11", "2026-12") if f">{m}</a>" in one] == [
+        "2026-06", "2026-11"]
+    assert "How each rate is counted" in client.get("/requests/rates?unit=99999").text
 
 
 def test_an_official_enters_a_hotline_call_for_a_resident_or_a_caller(app, db, desk, as_user):
