@@ -71,8 +71,9 @@ class StepForm(FlaskForm):
 class PauseForm(FlaskForm):
     expected = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Why are you waiting for the requester?"),
-                           description=_l("Published in the request’s history, e.g. “The "
-                                          "requester will let us in on Saturday.”"),
+                           description=_l("Published in the request’s history, so do not name "
+                                          "the requester: e.g. “The requester will let us in "
+                                          "on Saturday.”"),
                            validators=[DataRequired(), Length(max=NOTE_MAX)])
 
 
@@ -80,7 +81,8 @@ class ReplyForm(FlaskForm):
     expected = HiddenField(validators=[DataRequired()])
     text = TextAreaField(_l("Reply to the requester"),
                          description=_l("What was done, or why it cannot be done and what "
-                                        "happens next. It is published."),
+                                        "happens next. It is published: do not name the "
+                                        "requester."),
                          validators=[DataRequired(), Length(max=TEXT_MAX)])
 
 
