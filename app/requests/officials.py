@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import allow
@@ -219,5 +220,7 @@ def request_check_limits():
             made = services.record_missed_limits(db, now())
         show(work.error)
         if work.ok:
-            flash(_("Limits checked: %(n)s requests put under supervision.", n=made), "success")
+            flash(ngettext("Limits checked: %(num)d request put under supervision.",
+                           "Limits checked: %(num)d requests put under supervision.", made),
+                  "success")
     return redirect(url_for("officials.request_supervision"))
