@@ -131,6 +131,10 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "FOLLOW_UP_ANSWER_DAYS": _positive(env, "YISHI_FOLLOW_UP_ANSWER_DAYS", 15),
         # Days an evaluation round stays open before it may close, so everyone can rate.
         "EVALUATION_MIN_OPEN_DAYS": _positive(env, "YISHI_EVALUATION_MIN_OPEN_DAYS", 14),
+        # The official documents' issuing body (发文机关) and number prefix (机关代字, to which
+        # each kind adds its letter: 滨人发〔2027〕3号), app/documents/.
+        "ISSUING_BODY": env.get("YISHI_ISSUING_BODY", "").strip() or "滨江区人民代表大会常务委员会",
+        "DOC_PREFIX": env.get("YISHI_DOC_PREFIX", "").strip() or "滨人",
         # One JSON line per request on the "yishi.requests" logger (app/logs.py), without
         # anything about the person; 0 turns it off. At ERROR, only failed requests.
         "REQUEST_LOG": env.get("YISHI_REQUEST_LOG", "1") != "0",

@@ -19,6 +19,19 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
 
+# The official documents (公文) are PDFs drawn by WeasyPrint, which needs Debian's pango and a
+# CJK font (app/documents/). grep -c reads to the end, so no SIGPIPE trips pipefail.
+pango=$({ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true; } | grep -c 'libpangoft2-1.0.so.0' || true)
+cjk=$(fc-list 2>/dev/null | grep -ci 'Noto Serif CJK' || true)
+if [ "${pango:-0}" -eq 0 ] || [ "${cjk:-0}" -eq 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "Installing Debian's pango and fonts-noto-cjk for the official documents (PDF)..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk >/dev/null
+fi
+
 # Translations are compiled here, never committed.
 .venv/bin/pybabel compile --statistics -d app/translations 2>&1 | grep -v '^$' || true
 

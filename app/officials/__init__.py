@@ -9,6 +9,7 @@ bp = Blueprint("officials", __name__, url_prefix="/official")
 from app.ballots import officials as ballots_views  # noqa: E402,F401
 from app.collection import officials as collection_views  # noqa: E402,F401
 from app.council import officials as council_views  # noqa: E402,F401
+from app.documents import officials as documents_views  # noqa: E402,F401
 from app.evaluation import officials as evaluation_views  # noqa: E402,F401
 from app.implementation import officials as implementation_views  # noqa: E402,F401
 from app.officials import routes  # noqa: E402,F401

@@ -10,6 +10,7 @@ from app.ballots import public as ballots_views  # noqa: E402,F401
 from app.ballots import screen as screen_views  # noqa: E402,F401  (and its desk switch)
 from app.collection import public as collection_views  # noqa: E402,F401
 from app.council import public as council_views  # noqa: E402,F401
+from app.documents import public as documents_views  # noqa: E402,F401
 from app.evaluation import public as evaluation_views  # noqa: E402,F401
 from app.implementation import public as implementation_views  # noqa: E402,F401
 from app.opendata import public as opendata_views  # noqa: E402,F401
