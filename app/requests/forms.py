@@ -59,6 +59,7 @@ class DispatchForm(FlaskForm):
     expected = HiddenField(validators=[DataRequired()])
     unit_id = SelectField(_l("Responsible unit"), coerce=int, validators=[DataRequired()])
     note = TextAreaField(_l("Note to the unit (optional)"), render_kw={"rows": 2},
+                         description=_l("Published in the request’s history."),
                          validators=[Optional(), Length(max=NOTE_MAX)])
 
 

@@ -1,5 +1,5 @@
-"""requests (接诉即办): units, time limits (with defaults), requests, their history, handling
-rounds, pauses, ratings and the supervision list
+"""requests (接诉即办): units, time limits (with defaults), requests and their yearly number
+counters, their history, handling rounds, pauses, ratings and the supervision list
 
 Revision ID: f6b2d8e41c57
 Revises: e5a7c3b19d42
@@ -48,6 +48,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_request_units')),
     sa.UniqueConstraint('name', name=op.f('uq_request_units_name')),
     sa.UniqueConstraint('official_id', name=op.f('uq_request_units_official_id'))
+    )
+    op.create_table('request_counters',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_request_counters'))
     )
     op.create_table('requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -202,5 +207,6 @@ def downgrade() -> None:
     op.drop_index('ix_requests_dispatched', table_name='requests')
     op.drop_index('ix_requests_community', table_name='requests')
     op.drop_table('requests')
+    op.drop_table('request_counters')
     op.drop_table('request_units')
     op.drop_table('request_limits')

@@ -103,6 +103,16 @@ class TimeLimit(Base):
     )
 
 
+class RequestCounter(Base):
+    """The last number given in a year: its row is locked while a number is drawn, so two
+    requests raised at once never draw the same one (and none is skipped)."""
+
+    __tablename__ = "request_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
 class Request(Base):
     """A resident's request (诉求). The requester is never shown to the public."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from proposals.requests.models import (
     Pause,
     Rating,
     Request,
+    RequestCounter,
     RequestEvent,
     RequestRating,
     Round,
@@ -158,7 +159,20 @@ def _day(moment: datetime) -> str:
 
 
 def _next_number(session: Session, year: int) -> int:
-    return (session.scalar(select(func.max(Request.seq)).where(Request.year == year)) or 0) + 1
+    """The year's next number, drawn under a lock on its counter (PostgreSQL: the row, held
+    to the end of the transaction; SQLite: the writer's lock)."""
+    counter = select(RequestCounter).where(RequestCounter.year == year).with_for_update()
+    row = session.scalar(counter)
+    if row is None:
+        try:  # the year's first request; another raised at once may create the row first
+            with session.begin_nested():
+                session.add(RequestCounter(year=year, last=0))
+        except IntegrityError:
+            pass
+        row = session.scalar(counter.execution_options(populate_existing=True))
+    row.last += 1
+    session.flush()
+    return row.last
 
 
 @dataclass(frozen=True)
@@ -181,10 +195,7 @@ def raise_request(session: Session, actor: User, draft: Draft, *, channel: str, 
         requester = actor
     elif requester is not None and not requester.has_role(Role.RESIDENT):
         raise DomainError("requester_not_resident", field="requester")
-    year = clock.local(now).year
-    seq = _next_number(session, year)
-    request = Request(
-        year=year, seq=seq, number=f"{year}-{seq:06d}",
+    fields = dict(
         title=clean_text(draft.title, "title", TITLE_MAX),
         description=clean_text(draft.description, "description", TEXT_MAX),
         category=_choice(Category, draft.category, "category").value,
@@ -192,6 +203,9 @@ def raise_request(session: Session, actor: User, draft: Draft, *, channel: str, 
         urgency=_choice(Urgency, draft.urgency, "urgency").value,
         channel=chosen.value, requester_id=requester.id if requester else None,
         entered_by_id=actor.id, status=Status.RAISED.value, raised_at=utc(now))
+    year = clock.local(now).year
+    seq = _next_number(session, year)
+    request = Request(year=year, seq=seq, number=f"{year}-{seq:06d}", **fields)
     session.add(request)
     session.flush()
     role = "requester" if chosen is Channel.ONLINE else chosen.value
