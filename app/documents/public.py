@@ -10,10 +10,15 @@ from app.auth.access import PUBLIC, allow
 from app.db import get_session
 from app.documents import content
 from app.documents.pdf import pdf_response, settings
+from app.extensions import limiter
 from app.public import bp
 from proposals.cycles.models import Cycle
 from proposals.opendata.datasets import round_results
 from votes.ballots import Ballot, BallotStatus
+
+# A PDF takes the renderer a few hundred milliseconds: enough for anyone reading, not for
+# one address to keep the server's cores busy.
+RENDERS_PER_ADDRESS = "30 per minute"
 
 
 def _ballot_document(ballot_id: int, kind: str) -> content.BallotDocument:
@@ -29,6 +34,7 @@ def _ballot_document(ballot_id: int, kind: str) -> content.BallotDocument:
 
 @bp.route("/ballots/<int:ballot_id>/announcement.pdf")
 @allow(PUBLIC)
+@limiter.limit(RENDERS_PER_ADDRESS)
 def ballot_announcement(ballot_id: int):
     """票决结果公告: the adopted projects in rank order, the counts, the digest, the QR code."""
     return pdf_response("documents/announcement.html", f"ballot-{ballot_id}-announcement.pdf",
@@ -37,6 +43,7 @@ def ballot_announcement(ballot_id: int):
 
 @bp.route("/ballots/<int:ballot_id>/resolution-draft.pdf")
 @allow(PUBLIC)
+@limiter.limit(RENDERS_PER_ADDRESS)
 def ballot_resolution(ballot_id: int):
     """决议草案: the adopted projects with their budgets and responsible units."""
     return pdf_response("documents/resolution.html", f"ballot-{ballot_id}-resolution-draft.pdf",
@@ -45,6 +52,7 @@ def ballot_resolution(ballot_id: int):
 
 @bp.route("/cycles/<int:cycle_id>/evaluation-notice.pdf")
 @allow(PUBLIC)
+@limiter.limit(RENDERS_PER_ADDRESS)
 def evaluation_notice(cycle_id: int):
     """测评通报: each project's satisfaction in its latest closed round."""
     db = get_session()
