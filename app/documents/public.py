@@ -68,10 +68,10 @@ def ballot_documents(ballot: Ballot) -> list[tuple[str, str]]:
     if ballot.status != BallotStatus.PUBLISHED or ballot.subject_type not in (
             content.PROJECT_BALLOTS):
         return []
-    found = [(_("Result announcement (PDF)"),
+    found = [(_("Result announcement (PDF, in Chinese)"),
               url_for("public.ballot_announcement", ballot_id=ballot.id))]
     if ballot.subject_type == "cycle":
-        found.append((_("Draft resolution (PDF)"),
+        found.append((_("Draft resolution (PDF, in Chinese)"),
                       url_for("public.ballot_resolution", ballot_id=ballot.id)))
     return found
 

@@ -174,8 +174,11 @@ def test_both_languages_link_the_same_chinese_documents(client, published):
     client.get("/lang/en")
     page = client.get(f"/ballots/{published.id}").text
     assert 'lang="en"' in page
-    assert f'href="/ballots/{published.id}/announcement.pdf">Result announcement (PDF)</a>' in page
-    assert f'href="/ballots/{published.id}/resolution-draft.pdf">Draft resolution (PDF)</a>' in page
+    # The link says what an English reader will get: the document, in Chinese.
+    assert (f'href="/ballots/{published.id}/announcement.pdf">'
+            "Result announcement (PDF, in Chinese)</a>") in page
+    assert (f'href="/ballots/{published.id}/resolution-draft.pdf">'
+            "Draft resolution (PDF, in Chinese)</a>") in page
     english = client.get(f"/ballots/{published.id}/announcement.pdf")
     # The document is Chinese by nature: an English reader gets the very same one.
     assert read_pdf(english).text == read_pdf(chinese).text

@@ -66,7 +66,8 @@ def test_the_report_links_the_notice_in_both_languages(client, db, cycle, rated,
     assert f"{link}>测评通报（PDF）</a>" in client.get(f"/cycles/{cycle.id}/report").text
     chinese = read_pdf(client.get(f"/cycles/{cycle.id}/evaluation-notice.pdf")).text
     client.get("/lang/en")
-    assert f"{link}>Evaluation notice (PDF)</a>" in client.get(f"/cycles/{cycle.id}/report").text
+    page = client.get(f"/cycles/{cycle.id}/report").text
+    assert f"{link}>Evaluation notice (PDF, in Chinese)</a>" in page
     assert read_pdf(client.get(f"/cycles/{cycle.id}/evaluation-notice.pdf")).text == chinese
 
 

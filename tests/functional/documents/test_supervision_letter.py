@@ -72,6 +72,7 @@ def test_the_supervision_list_links_each_open_escalation_s_letter(client, login,
     assert f"{link}>督办函（PDF）</a>" in client.get("/official/supervision").text
     chinese = read_pdf(client.get(f"/official/escalations/{escalated.id}/letter.pdf")).text
     client.get("/lang/en")
-    assert f"{link}>Supervision letter (PDF)</a>" in client.get("/official/supervision").text
+    page = client.get("/official/supervision").text
+    assert f"{link}>Supervision letter (PDF, in Chinese)</a>" in page
     english = read_pdf(client.get(f"/official/escalations/{escalated.id}/letter.pdf")).text
     assert english == chinese  # the same Chinese document for an English reader
