@@ -8,8 +8,6 @@ fetch a file or an address.
 from __future__ import annotations
 
 from flask import Response, current_app, render_template
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
 from app.config import ROOT
 from app.documents.content import Settings, wan
@@ -25,6 +23,11 @@ def settings() -> Settings:
 
 
 def render_pdf(template: str, **context) -> bytes:
+    # Imported here: WeasyPrint loads pango and its fonts (0.4 s), which only the documents
+    # need, not every command and worker that builds the app.
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
     html = render_template(template, wan=wan, chinese_date=chinese_date, **context)
     fetcher = URLFetcher(allowed_protocols=("data",))
     return HTML(string=html, url_fetcher=fetcher).write_pdf(

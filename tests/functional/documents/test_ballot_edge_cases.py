@@ -54,3 +54,10 @@ def test_a_title_that_looks_like_markup_is_printed_as_text(client, db, official,
                        lambda i, k: "yes")
     flat = read_pdf(client.get(f"/ballots/{ballot.id}/announcement.pdf")).flat
     assert '<imgsrc="file:///etc/passwd">路灯' in flat  # the words, not an image or a file
+
+
+def test_one_address_cannot_keep_the_renderer_busy(client):
+    """30 public documents a minute per address; the 31st waits (asked of a ballot that does
+    not exist, so the test renders nothing)."""
+    answers = [client.get("/ballots/999999/announcement.pdf").status_code for _ in range(31)]
+    assert answers == [404] * 30 + [429]
