@@ -26,10 +26,9 @@ def test_emails_cannot_be_chosen_without_an_address_and_nothing_is_saved(
         client, login, db, person):
     reader = person(email=None)
     login(reader)
-    answer = client.post("/account/notices", data={"email": "each", "sms": "off"},
-                         headers={"Accept-Language": "en"})
+    answer = client.post("/account/notices", data={"email": "each", "sms": "off"})
     assert answer.status_code == 200
-    assert "Add an email address to your account first" in answer.get_data(as_text=True)
+    assert "请先在账户中填写电子邮箱，再选择邮件通知。" in answer.get_data(as_text=True)
     assert db.get(NoticePreference, reader.id) is None
 
 
