@@ -46,6 +46,8 @@ CACHED = frozenset({
     "public.shortlist_page",
     "public.ballot_result", "public.bulletin", "public.results_csv", "public.ballot_check",
     "public.ballot_screen", "public.ballot_screen_data", "public.ballot_qr",
+    # The official documents (PDF): one render per data version, not one per reader.
+    "public.ballot_announcement", "public.ballot_resolution", "public.evaluation_notice",
     "public.projects", "public.project", "public.project_evaluation",
     "public.cycle_report", "public.report_data",
     "public.councils_list", "public.council", "public.council_ledger", "public.council_ledger_csv",
