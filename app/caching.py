@@ -53,6 +53,7 @@ CACHED = frozenset({
     "public.councils_list", "public.council", "public.council_ledger", "public.council_ledger_csv",
     "public.council_ledger_xlsx", "public.council_meeting", "public.council_topic",
     "public.open_data", "public.dataset_file",
+    "public.requests_list", "public.request_page", "public.request_rates",
 })
 # Every GET of the read-only JSON API is public data too.
 CACHED_BLUEPRINTS = frozenset({"api"})

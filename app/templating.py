@@ -266,6 +266,8 @@ def notification_url(notification) -> str | None:
         return url_for("public.council_topic", topic_id=params["topic"])
     if params.get("project") is not None:
         return url_for("public.project", project_id=params["project"])
+    if params.get("number") is not None and notification.kind.startswith("request"):
+        return url_for("public.request_page", request_number=params["number"])
     if notification.proposal_id is None:
         return None
     url = url_for("public.proposal", proposal_id=notification.proposal_id)

@@ -161,3 +161,17 @@ def test_an_official_enters_a_hotline_call_for_a_resident_or_a_caller(app, db, d
     assert "楼道积水" in as_user(desk.requester).get("/resident/requests").text
     # Residents do not enter requests for others.
     assert as_user(desk.neighbour).get("/official/requests/new").status_code == 403
+
+
+def test_the_menu_leads_to_requests_and_a_notice_to_its_request(client, login, db, make_user):
+    from proposals.collection.models import Notification
+    from votes.people import Role
+
+    assert 'href="/requests"' in client.get("/").text
+    resident = make_user(Role.RESIDENT, name="提诉求的居民")
+    db.add(Notification(user_id=resident.id, kind="request_replied", proposal_id=None,
+                        params={"number": "2027-000001", "title": "路灯不亮"}))
+    db.commit()
+    login(resident)
+    assert 'href="/resident/requests"' in client.get("/").text
+    assert 'href="/requests/2027-000001"' in client.get("/resident/notifications").text
