@@ -95,12 +95,14 @@ def start_server(url: str, instance: Path, port: int, workers: int) -> subproces
     server = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-b",
          f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env)
-    for _ in range(100):
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # the app's request log goes to stdout
+    for _ in range(600):  # a loaded machine may take a while to load the app
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
             return server
         except OSError:
+            if server.poll() is not None:
+                break
             time.sleep(0.1)
     server.kill()
     raise RuntimeError("the server did not start")

@@ -73,6 +73,19 @@ def _aim(name: str, ratio: float) -> str:
     return f"≥ {aim} {'met' if ratio >= aim else '**not met**'}"
 
 
+def _troubles(run: dict, people: int) -> str:
+    """What went wrong around the timed requests: failed answers, sign-ins tried again."""
+    out = ""
+    if run.get("failed"):
+        out += f", **{run['failed']} failed**"
+    missing = people - run.get("signed_in", run.get("raters", people))
+    if missing > 0:
+        out += f", **{missing} could not sign in**"
+    if run.get("signin_retries"):
+        out += f", {run['signin_retries']} sign-ins tried again"
+    return out
+
+
 def _mib(kib: int) -> str:
     return f"{kib / 1024:.0f}"
 
@@ -104,13 +117,14 @@ def table(result: dict) -> str:
     lines.append(
         f"| ballot casting: {cast['delegates']:,} delegates, {result['clients']} clients | "
         f"{_n(cast['rps'])} ballots/s | {_ms(cast)} | — | {cast['lost']} lost, "
-        f"{cast['duplicates']} duplicate; p99 < 500 ms "
+        f"{cast['duplicates']} duplicate{_troubles(cast, cast['delegates'])}; p99 < 500 ms "
         f"{'met' if cast['p99_ms'] < 500 else '**not met**'} |")
     agree = "counts agree" if rating["counts_agree"] else "**counts disagree**"
     lines.append(
-        f"| rating a completed project: {rating['raters']:,} residents | "
+        f"| rating a completed project: {rating.get('residents', rating['raters']):,} "
+        f"residents | "
         f"{_n(rating['rps'])} ratings/s | {_ms(rating)} | — | {rating['stored']:,} stored, "
-        f"{agree} |")
+        f"{agree}{_troubles(rating, rating.get('residents', rating['raters']))} |")
     workers = result["memory"]["workers"]
     if workers:
         def spread(key: str) -> str:

@@ -112,3 +112,11 @@ def test_the_proposal_pages_are_compared_at_both_counts():
     table = report.table(result)
     assert "| list | 4.0 / 5.0 | 6.0 / 7.0 | 1.40× | met |" in table
     assert "| search | 5.0 / 6.0 | 9.0 / 12.0 | 2.00× | **not met** |" in table
+
+
+def test_failures_around_the_timed_requests_are_said():
+    result = sample_result()
+    result["cast"].update(failed=2, signed_in=998, signin_retries=3)
+    table = report.table(result)
+    assert ("0 lost, 0 duplicate, **2 failed**, **2 could not sign in**, "
+            "3 sign-ins tried again") in table
