@@ -73,6 +73,19 @@ def insert_proposals(session, cycle_id: int, proposer_id: int, count: int) -> No
         session.execute(insert(Proposal), batch)
 
 
+def settle(engine) -> None:
+    """Bring a freshly seeded database to the state a live one is in: fresh statistics, and
+    on PostgreSQL a vacuumed table, as autovacuum leaves one after bulk inserts. Without the
+    vacuum the visibility map is empty and counting the list's rows reads the whole table
+    instead of the covering index (22 ms instead of 7 ms at 100,000 proposals)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
 def seed(url: str, count: int) -> tuple[int, float]:
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
@@ -94,9 +107,8 @@ def seed(url: str, count: int) -> tuple[int, float]:
         session.commit()
         insert_proposals(session, cycle.id, admin.id, count)
         session.commit()
-        session.execute(text("ANALYZE"))  # fresh statistics, as a live database would have
-        session.commit()
         cycle_id = cycle.id
+    settle(engine)
     engine.dispose()
     return cycle_id, time.perf_counter() - started
 

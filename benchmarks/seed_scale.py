@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from argon2 import PasswordHasher  # noqa: E402
 from bench_evaluation import _people, _projects, _reset, _write_ratings  # noqa: E402
-from bench_proposals import insert_proposals  # noqa: E402
+from bench_proposals import insert_proposals, settle  # noqa: E402
 from sqlalchemy import insert, select, text, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -163,8 +163,7 @@ def seed(url: str, proposals: int, delegates: int, ratings: int, raters: int) ->
         _ratings(session, project_ids, people, ratings)
         cycle.stage = Stage.EVALUATION.value
         session.commit()
-        session.execute(text("ANALYZE"))  # fresh statistics, as a live database would have
-        session.commit()
+        settle(engine)
         first_proposal = session.scalar(select(text("min(id)")).select_from(text("proposals")))
         seeded = {
             "proposals": proposals, "delegates": delegates, "ratings": ratings,
