@@ -354,6 +354,7 @@ def main() -> None:
               "pages": rows, "bare": bare, "cast": casting, "rating": rating, "memory": memory,
               "proposals_at_scale": scale}
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    shutil.rmtree(instance, ignore_errors=True)  # the SQLite files and the server's log
 
 
 if __name__ == "__main__":
