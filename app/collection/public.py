@@ -114,7 +114,11 @@ def proposal(proposal_id: int):
         # Earlier texts: for the author and officials; the public sees only "edited on".
         versions=found.versions if me is not None and (
             me == found.proposer_id or current_user.has_role(Role.OFFICIAL)) else [],
-        comment_form=CommentForm(), report_form=ReportForm(), action_form=ActionForm(),
+        # Forms only for someone who may use them: making one draws a CSRF token into the
+        # session, which would keep a visitor's page out of the page cache (app/caching.py).
+        comment_form=CommentForm() if me is not None else None,
+        report_form=ReportForm() if me is not None else None,
+        action_form=ActionForm() if me is not None else None,
         candidate=(candidate := source.candidate
                    if (source := db.get(CandidateSource, proposal_id)) else None),
         project=db.scalar(select(Project).where(Project.candidate_id == candidate.id))

@@ -143,7 +143,9 @@ def council_meeting(meeting_id: int):
         comments=comments_on(db, meeting), revisions=revisions_of(db, meeting),
         may_comment=(current_user.has_role(Role.RESIDENT) and day <= meeting.held_on
                      and meeting.attendance_recorded_at is None),
-        form=CommentForm())
+        # A form only for someone signed in: making one draws a CSRF token into the session,
+        # which would keep a visitor's page out of the page cache (app/caching.py).
+        form=CommentForm() if current_user.is_authenticated else None)
 
 
 @bp.route("/council-topics/<int:topic_id>")
@@ -156,4 +158,5 @@ def council_topic(topic_id: int):
         "council/topic.html", topic=topic, council=topic.council, items=agenda_history(db, topic),
         ratings=ratings_of(db, topic), steps=LOOP_STEPS, step=STEP_OF[TopicState(topic.state)],
         lights={a.id: light(a, today()) for a in topic.actions},
-        may_rate=mine and topic.state == TopicState.REPORTED, form=RatingForm())
+        may_rate=mine and topic.state == TopicState.REPORTED,
+        form=RatingForm() if current_user.is_authenticated else None)

@@ -307,3 +307,19 @@ def test_delivering_a_notice_keeps_the_cached_pages(app, db, propose, resident, 
     db.expire_all()
     assert sweep.handled >= 1
     assert versions.current(db).number == before
+
+
+def test_with_csrf_on_a_visitor_s_proposal_page_draws_no_token_and_is_kept(make_app, propose,
+                                                                            resident):
+    """Forms made for nobody would put a CSRF token in the visitor's session (a cookie),
+    and a page that sets a cookie is never kept."""
+    proposal = propose(resident)
+    app = make_app(PAGE_CACHE=True, WTF_CSRF_ENABLED=True)
+    visitor = app.test_client()
+    first = visitor.get(f"/proposals/{proposal.id}")
+    assert first.status_code == 200 and "Set-Cookie" not in first.headers
+    assert first.headers.get("ETag")
+    for path in ("/", "/proposals", "/projects", "/hot-topics", "/requests", "/councils"):
+        shown = app.test_client().get(path)
+        assert shown.status_code == 200, path
+        assert "Set-Cookie" not in shown.headers and shown.headers.get("ETag"), path
