@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request, session
@@ -81,6 +82,9 @@ def init_app(app: Flask) -> None:
         settings.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=2000)
     cache.init_app(app, config=settings)
     app.extensions["yishi.release"] = _release(app)
+    # How the version is read: straight from the pool; a test whose requests share its own
+    # connection (tests/conftest.py) reads it through the request's Session instead.
+    app.extensions.setdefault("yishi.read_version", _site_version)
     app.before_request(_serve_from_cache)
     app.after_request(_store)
 
@@ -112,11 +116,43 @@ def _cacheable() -> bool:
     return not current_user.is_authenticated
 
 
-def _page() -> _Page | None:
+# The one question every cached page asks, put straight to a pooled connection: no Session,
+# no ORM, no transaction of our own (about 10 µs on SQLite instead of about 140 µs). Read
+# before anything the page shows, so a page is never kept under a version newer than its data.
+_VERSION_SQL = ("SELECT version, token, changed_at FROM data_versions "
+                "WHERE scope = 'site'")  # versions.SITE
+
+
+def session_version() -> versions.Version | None:
+    """The version as the request's Session sees it (its own transaction, its own bind)."""
     from app.db import get_session
+
+    return versions.current(get_session())
+
+
+def _site_version() -> versions.Version | None:
+    connection = current_app.extensions["yishi.engine"].raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()  # back to the pool, which ends the read
+    if row is None:
+        return None
+    number, token, changed_at = row
+    if isinstance(changed_at, str):  # SQLite keeps the moment as text
+        changed_at = datetime.fromisoformat(changed_at)
+    if changed_at.tzinfo is None:
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return versions.Version(int(number), str(token), changed_at)
+
+
+def _page() -> _Page | None:
     from app.implementation.support import today
 
-    version = versions.current(get_session())
+    version = current_app.extensions["yishi.read_version"]()
     if version is None:
         return None
     key = "|".join((

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
 from app.auth.passwords import hash_password, use_light_parameters
+from app.caching import session_version
 from app.db import AppSession, make_engine
 from app.migrate import upgrade
 from proposals.wiring import connect_contexts
@@ -105,6 +106,8 @@ def make_app(connection, db, tmp_path):
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
             class_=AppSession)
         app.extensions["yishi.sessionmaker"] = app.extensions["yishi.writer_sessionmaker"] = bound
+        # The page cache asks the data version through the test's connection too.
+        app.extensions["yishi.read_version"] = session_version
         return app
 
     return make
