@@ -82,7 +82,8 @@ def _troubles(run: dict, people: int) -> str:
     if missing > 0:
         out += f", **{missing} could not sign in**"
     if run.get("signin_retries"):
-        out += f", {run['signin_retries']} sign-ins tried again"
+        n = run["signin_retries"]
+        out += f", {n} sign-in{'s' if n > 1 else ''} tried again"
     return out
 
 
