@@ -90,7 +90,9 @@ def _raise_version(session: Session) -> None:
 
 @event.listens_for(AppSession, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(WROTE, None)
+    # Also called when a SAVEPOINT rolls back; what the transaction wrote before it stays.
+    if not session.in_nested_transaction():
+        session.info.pop(WROTE, None)
 
 
 def init_app(app: Flask) -> None:

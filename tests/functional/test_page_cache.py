@@ -323,3 +323,23 @@ def test_with_csrf_on_a_visitor_s_proposal_page_draws_no_token_and_is_kept(make_
         shown = app.test_client().get(path)
         assert shown.status_code == 200, path
         assert "Set-Cookie" not in shown.headers and shown.headers.get("ETag"), path
+
+
+def test_a_savepoint_undone_after_a_write_does_not_hide_the_write(app, propose, resident):
+    """A service may try something in a SAVEPOINT and carry on when it fails (a counter row
+    made at once by another): what was written before it must still raise the version."""
+    from sqlalchemy import text
+
+    from app.db import get_session
+
+    proposal = propose(resident)
+    with app.app_context():
+        session = get_session()
+        before = versions.current(session).number
+        session.get(Proposal, proposal.id).title = "社区食堂（改）"
+        session.flush()
+        with pytest.raises(ValueError), session.begin_nested():
+            session.execute(text("SELECT 1"))
+            raise ValueError
+        session.commit()
+        assert versions.current(session).number == before + 1
