@@ -7,12 +7,12 @@ count that grows with the table, however fast the machine.
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from proposals.collection.models import Proposal
 from proposals.collection.text import search_document
+from tests.functional.builders import statements_on
 
 TITLES = ["老旧小区加装电梯", "社区食堂", "口袋公园", "停车位改造", "垃圾分类驿站",
           "四点半课堂", "适老化改造", "路灯更新", "雨污分流", "便民服务驿站"]
@@ -40,19 +40,6 @@ def grow(db, cycle, author, total: int) -> None:
     db.commit()
 
 
-@contextmanager
-def counted(connection):
-    statements = []
-
-    def count(*_args, **_kwargs):
-        statements.append(1)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
-
 
 def pages(cycle, proposal_id):
     return ["/", "/proposals", "/proposals?q=加装电梯", "/proposals?category=housing&sort=cosigns",
@@ -63,7 +50,7 @@ def pages(cycle, proposal_id):
 def costs(client, connection, paths) -> dict[str, int]:
     found = {}
     for path in paths:
-        with counted(connection) as statements:
+        with statements_on(connection) as statements:
             answer = client.get(path)
         assert answer.status_code == 200, path
         found[path] = len(statements)

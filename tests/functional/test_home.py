@@ -4,16 +4,14 @@ and satisfaction, how many proposals were heard and adopted, and where each cycl
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event
 
 from proposals.evaluation.models import EvaluationRound, RatingCount
 from proposals.implementation.models import Milestone, ProgressReport, Project
 from proposals.shortlist.models import Candidate
-from tests.functional.builders import START, TARGET, UNIT, rate_all
+from tests.functional.builders import START, TARGET, UNIT, rate_all, statements_on
 
 
 def english(client, path: str = "/") -> str:
@@ -100,19 +98,6 @@ def test_a_closed_cycle_s_year_is_still_shown_when_no_cycle_runs(client, db, com
 # --- the number of statements does not grow with the rows ---------------------------------
 
 
-@contextmanager
-def counting(connection):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
-
 
 def add_rated_projects(db, like: Project, n: int) -> None:
     """n more projects of the cycle, each with milestones, reports and a rated round."""
@@ -147,10 +132,10 @@ def test_the_home_page_s_statements_do_not_grow_with_the_projects(
         client, db, connection, completed, residents):
     rate_all(db, completed, residents(2), ["satisfied", "dissatisfied"])
     client.get("/")  # the first request of a client may load what later ones keep
-    with counting(connection) as few:
+    with statements_on(connection) as few:
         assert client.get("/").status_code == 200
     add_rated_projects(db, completed, 5)
-    with counting(connection) as many:
+    with statements_on(connection) as many:
         page = client.get("/").text
     assert "项目4" in page  # the new projects are shown, with their counts
     assert len(many) == len(few), "\n".join(many)

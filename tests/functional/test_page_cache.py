@@ -10,12 +10,11 @@ import os
 import re
 import sqlite3
 import uuid
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 import redis
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -27,25 +26,12 @@ from proposals.collection.models import Proposal
 from proposals.collection.services import ProposalDraft, submit_proposal
 from proposals.cycles.services import create_cycle
 from tests.conftest import PASSWORD, environ_for
-from tests.functional.builders import DATES
+from tests.functional.builders import DATES, statements_on
 from votes import versions
 from votes.people import Assembly, Role, register_user
 
 COUNT = re.compile(r'<dd id="cosign-count">(\d+)</dd>')
 
-
-@contextmanager
-def counting(connection):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
 
 
 @pytest.fixture
@@ -79,7 +65,7 @@ def test_a_second_reader_is_served_from_the_cache_with_one_query(visitor, connec
     assert first.headers["Cache-Control"] == "public, no-cache"
     assert first.headers["ETag"] and first.headers["Last-Modified"]
     assert "Cookie" in first.headers["Vary"]
-    with counting(connection) as statements:
+    with statements_on(connection) as statements:
         second = visitor.get(f"/proposals/{proposal.id}")
     assert second.text == first.text
     assert second.headers["ETag"] == first.headers["ETag"]

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from proposals.requests import services
+from tests.functional.builders import statements_on
 from tests.functional.requests.samples import MOMENT, raise_one
-
-
-@contextmanager
-def counted(connection):
-    statements = []
-
-    def count(*_args, **_kwargs):
-        statements.append(1)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
 
 
 def grow(db, desk, rounds: int) -> None:
@@ -60,7 +44,7 @@ def test_the_lists_and_desks_ask_as_often_with_many_requests_as_with_few(
         grow(db, desk, rounds if not costs else rounds - 2)
         seen = []
         for client, path in pages:
-            with counted(connection) as statements:
+            with statements_on(connection) as statements:
                 assert client.get(path).status_code == 200, path
             seen.append(len(statements))
         costs.append(seen)
