@@ -3,6 +3,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import update
 
 from app.auth import bp
 from app.auth.access import PUBLIC, SIGNED_IN, allow, is_safe_next
@@ -66,6 +67,11 @@ def login():
     if form.validate_on_submit():
         session = get_session()
         user = find_user(session, form.username.data)
+        if user is not None:
+            # Kept whole while the transaction ends: a POST begins as a writer (on SQLite it
+            # holds the one write lock), and the password check below takes tens of ms.
+            session.expunge(user)
+        session.rollback()
         # Every attempt costs one password check, whatever the account's state, so the time
         # of the answer tells nothing of which accounts exist or are switched off.
         if user is None:
@@ -79,6 +85,8 @@ def login():
             return render_template("auth/login.html", form=form, next=request.args.get("next"))
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(form.password.data)
+            session.execute(update(User).where(User.id == user.id)
+                            .values(password_hash=user.password_hash))
             session.commit()
         login_user(user, remember=form.remember.data)
         flash(_("Welcome, %(name)s.", name=user.display_name), "success")

@@ -314,3 +314,61 @@ def test_a_deactivated_account_is_signed_out_at_once(app, client, db, make_user)
     user.active = False
     db.commit()
     assert not signed_in(client)
+
+
+def test_the_password_check_holds_no_write_lock_on_sqlite(tmp_path, monkeypatch):
+    """A burst of sign-ins on SQLite must not queue on the one write lock for argon2's time."""
+    import sqlite3
+
+    from app import create_app
+    from app.auth import routes
+    from app.auth.passwords import hash_password
+    from app.migrate import upgrade
+    from tests.conftest import environ_for
+    from votes.people import register_user
+
+    url = f"sqlite:///{tmp_path / 'sign-in.db'}"
+    upgrade(url)
+    app = create_app(overrides={"WTF_CSRF_ENABLED": False},
+                     environ=environ_for(tmp_path, DATABASE_URL=url))
+    with app.extensions["yishi.sessionmaker"]() as session:
+        register_user(session, username="zhaolei", display_name="赵磊",
+                      password_hash=hash_password(PASSWORD))
+        session.commit()
+    seen = []
+
+    def checking(stored, password):
+        # Another writer tries the lock at once (timeout 0) while the password is checked.
+        other = sqlite3.connect(tmp_path / "sign-in.db", timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as error:
+            seen.append(str(error))
+        finally:
+            other.close()
+        return verify_password(stored, password)
+
+    monkeypatch.setattr(routes, "verify_password", checking)
+    browser = app.test_client()
+    signed_in = browser.post("/account/login", data={"username": "zhaolei", "password": PASSWORD},
+                             follow_redirects=True)
+    assert seen == ["free"]
+    assert "赵磊" in signed_in.text
+    app.extensions["yishi.engine"].dispose()
+
+
+def test_a_hash_with_old_parameters_is_renewed_at_sign_in(client, db, make_user):
+    from argon2 import PasswordHasher
+
+    user = make_user()
+    old = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1).hash(PASSWORD)
+    user.password_hash = old
+    db.commit()
+    page = client.post("/account/login", data={"username": user.username, "password": PASSWORD},
+                       follow_redirects=True)
+    assert user.display_name in page.text
+    db.expire_all()
+    renewed = db.get(User, user.id).password_hash
+    assert renewed != old and verify_password(renewed, PASSWORD)
