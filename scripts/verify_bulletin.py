@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from itertools import groupby
 
-FORMAT = "yishi-bulletin/1"
+FORMATS = ("yishi-bulletin/1", "yishi-bulletin/2")  # 2: paper and electronic in one ballot
 GENESIS = "0" * 64
 MARKS = {"YNA": {"yes", "no", "abstain"}, "YN": {"yes", "no"}, "Y": {"yes"}}
 # (num, den, strict): a simple majority must beat one half; the others may reach their fraction.
@@ -122,7 +122,16 @@ def recount(doc: dict) -> dict:
     rules, roster = doc["rules"], doc["roster"]
     entitled, present, cast = roster["entitled"], roster["present"], doc["ballots_cast"]
     ids = [c["id"] for c in doc["candidates"]]
-    if doc["paper_totals"] is None:
+    if doc["ballot"]["mode"] == "mixed":  # the electronic ballots plus the paper totals
+        found, issued = doc["paper_count"]["found"], doc["paper_count"]["issued"]
+        if found > issued:
+            raise ValueError(f"{found} paper ballots found but {issued} issued")
+        screen = count_ballots(rules, ids, doc["ballots"])
+        paper = count_paper(rules, ids, doc["paper_totals"], found)
+        counts = {cid: [e + p for e, p in zip(screen[cid], paper[cid], strict=True)]
+                  for cid in ids}
+        cast = len(doc["ballots"]) + found
+    elif doc["paper_totals"] is None:
         counts = count_ballots(rules, ids, doc["ballots"])
         cast = len(doc["ballots"])
     else:
@@ -214,10 +223,18 @@ def check_ledger(doc: dict) -> list:
                 (closed, "closing", "entitled", roster["entitled"]),
                 (closed, "closing", "present", roster["present"]),
                 (closed, "closing", "at", ballot["closed_at"]),
-                (closed, "closing", "totals", doc["paper_totals"])]
+                (closed, "closing", "totals", doc["paper_totals"]),
+                (closed, "closing", "paper_issued", (doc.get("paper_count") or {}).get("issued")),
+                (closed, "closing", "paper_ballots", (doc.get("paper_count") or {}).get("found"))]
     for payload, name, key, value in expected:
         if payload.get(key) != value:
             problems.append(f"the ledger's {name} entry has another {key}")
+    # The mode is chosen while the ballot is a draft; the last choice is the ballot's.
+    if single and "mode_chosen" in kinds[kinds.index("opened"):]:
+        problems.append("the ledger's mode was chosen after the ballot opened")
+    if (last.get("mode_chosen", {}).get("mode", "electronic") == "mixed") != (
+            ballot["mode"] == "mixed"):
+        problems.append("ballot.mode differs from the mode the ledger says was chosen")
     # Written at closing for a roll call; ballots closed before it existed have none.
     if "roll_call_hash" in closed and (doc["roll_call"] is None or sha256(canonical(
             {str(v["id"]): v["choices"] for v in doc["roll_call"]})) != closed["roll_call_hash"]):
@@ -255,6 +272,32 @@ def check_roster(doc: dict, paper: bool) -> list:
     return problems
 
 
+def check_mixed(doc: dict) -> list:
+    """Who took a paper ballot (format 2): present, never also on screen, as many as issued."""
+    mixed, count = doc["ballot"]["mode"] == "mixed", doc.get("paper_count")
+    members = doc["roster"]["members"]
+    takers = [m for m in members if m.get("paper", False)]
+    if mixed != (count is not None):
+        return ["ballot.mode does not match whether a paper count is published"]
+    if not mixed:
+        return ["delegates are marked as having taken a paper ballot in a ballot that had "
+                "none"] if takers else []
+    problems, issued, found = [], count["issued"], count["found"]
+    if issued != len(takers):
+        problems.append(f"{issued} paper ballots issued but {len(takers)} delegates took one")
+    if found > issued:
+        problems.append(f"{found} paper ballots found but only {issued} issued")
+    if any(m["voted"] for m in takers):
+        problems.append("a delegate took a paper ballot and voted electronically")
+    if not all(m["present"] for m in takers):
+        problems.append("a delegate took a paper ballot but is not marked present")
+    if sum(1 for m in members if m["voted"]) + issued > doc["roster"]["present"]:
+        problems.append("more electronic voters and paper ballots issued than delegates present")
+    if doc["ballots_cast"] != len(doc["ballots"]) + found:
+        problems.append("ballots_cast is not the electronic ballots and the paper ballots found")
+    return problems
+
+
 def check_roll_call(doc: dict) -> list:
     roll_call = doc["roll_call"]
     if doc["rules"]["secret"]:
@@ -284,15 +327,16 @@ def check_roll_call(doc: dict) -> list:
 def verify(doc: dict) -> list:
     """Every problem found in a bulletin; an empty list means it checks out."""
     problems = []
-    if doc.get("format") != FORMAT:
+    if doc.get("format") not in FORMATS:
         problems.append(f"unknown format {doc.get('format')!r}")
     rules_text = json.dumps(doc["rules"], sort_keys=True, separators=(",", ":"))
     if hashlib.sha256(rules_text.encode("utf-8")).hexdigest() != doc["rules_hash"]:
         problems.append("rules do not match rules_hash")
-    paper = doc["paper_totals"] is not None  # attendance counted in the hall
-    if (doc["ballot"]["mode"] == "paper") != paper:
+    mixed = doc["ballot"]["mode"] == "mixed"  # paper or electronic, each delegate's choice
+    if (doc["ballot"]["mode"] in ("paper", "mixed")) != (doc["paper_totals"] is not None):
         problems.append("ballot.mode does not match whether paper totals are published")
-    problems += check_roster(doc, paper)
+    paper = doc["paper_totals"] is not None and not mixed  # attendance counted in the hall
+    problems += check_roster(doc, paper) + check_mixed(doc)
     if paper and doc["ballots"]:
         problems.append("a paper ballot publishes electronic ballots")
     trackers = [b["tracker"] for b in doc["ballots"]]
@@ -302,7 +346,8 @@ def verify(doc: dict) -> list:
         if sha256(b["tracker"] + canonical(b["choices"])) != b["hash"]:
             problems.append(f"ballot {b['tracker']}: hash does not match its choices")
     voted = sum(1 for m in doc["roster"]["members"] if m["voted"])
-    if not paper and not voted == len(trackers) == doc["ballots_cast"]:
+    found = (doc.get("paper_count") or {}).get("found", 0) if mixed else 0
+    if not paper and not voted == len(trackers) == doc["ballots_cast"] - found:
         problems.append(f"{voted} delegates voted but there are {len(trackers)} ballots")
     if doc["ballot"]["secret"] != doc["rules"]["secret"]:
         problems.append("ballot.secret differs from the rules")

@@ -31,6 +31,9 @@ class BallotStatus(enum.StrEnum):
 class BallotMode(enum.StrEnum):
     ELECTRONIC = "electronic"
     PAPER = "paper"  # totals counted in the hall and entered by an official
+    # Paper or electronic, each delegate's choice: the teller marks who took a paper ballot
+    # at the box, and enters the paper count when the ballot closes (votes/mixed.py).
+    MIXED = "mixed"
 
 
 class Ballot(Base):
@@ -54,6 +57,8 @@ class Ballot(Base):
     # Set when it closes: attendance and ballots are counted at that moment.
     present: Mapped[int | None]
     ballots_cast: Mapped[int | None]
+    # A mixed ballot's paper ballots found in the box, counted with the electronic ones.
+    paper_ballots: Mapped[int | None]
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
@@ -70,7 +75,9 @@ class Ballot(Base):
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'open', 'closed', 'published')", name="status"),
-        CheckConstraint("mode IN ('electronic', 'paper')", name="mode"),
+        CheckConstraint("mode IN ('electronic', 'paper', 'mixed')", name="mode"),
+        CheckConstraint("paper_ballots IS NULL OR (mode = 'mixed' AND paper_ballots >= 0"
+                        " AND paper_ballots <= ballots_cast)", name="paper_ballots"),
         CheckConstraint(
             "status = 'draft' OR (opened_at IS NOT NULL AND roster_hash IS NOT NULL"
             " AND entitled IS NOT NULL AND check_in_code IS NOT NULL)", name="opened_frozen"),
@@ -246,6 +253,19 @@ class PaperTotal(Base):
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     __table_args__ = (CheckConstraint("yes >= 0 AND no >= 0 AND abstain >= 0", name="counts"),)
+
+
+class PaperIssue(Base):
+    """A delegate who took a paper ballot at the box of a mixed ballot, and who marked it.
+
+    Public like who voted: the bulletin names them. They cannot also vote electronically.
+    """
+
+    __tablename__ = "paper_ballot_issues"
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
 class BallotResult(Base):

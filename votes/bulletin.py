@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from votes import ledger
+from votes import bulletin_mixed, ledger
 from votes.ballots import (
     Ballot,
     BallotKeyShare,
@@ -31,7 +31,8 @@ from votes.closing import COUNTED, result_dict
 from votes.people import User
 from votes.rules import BallotRules, CandidateInput, InvalidBallot, tally, tally_from_totals
 
-FORMAT = "yishi-bulletin/1"
+FORMAT = "yishi-bulletin/2"  # 2: paper and electronic in one ballot (votes/bulletin_mixed.py)
+FORMATS = ("yishi-bulletin/1", FORMAT)  # bulletins published before it still verify
 
 
 def digest(document: Mapping[str, object]) -> str:
@@ -81,7 +82,8 @@ def build_bulletin(session: Session, ballot: Ballot) -> dict[str, object]:
         roll_call = [{"id": v.user_id, "name": names.get(v.user_id),
                       "choices": json.loads(v.choices)} for v in votes]
     paper = None
-    if ballot.mode == BallotMode.PAPER:
+    takers = bulletin_mixed.paper_takers(session, ballot)
+    if ballot.mode in (BallotMode.PAPER, BallotMode.MIXED):
         paper = {str(t.option_id): [t.yes, t.no, t.abstain] for t in session.scalars(
             select(PaperTotal).where(PaperTotal.ballot_id == ballot.id))}
     entries = ledger.entries(session, ballot.id)
@@ -100,13 +102,15 @@ def build_bulletin(session: Session, ballot: Ballot) -> dict[str, object]:
         "roster": {
             "entitled": ballot.entitled, "present": ballot.present, "hash": ballot.roster_hash,
             "members": [{"id": m.user_id, "name": m.display_name, "present": m.present,
-                         "voted": m.user_id in voted} for m in members],
+                         "voted": m.user_id in voted, "paper": m.user_id in takers}
+                        for m in members],
         },
         "ballots_cast": ballot.ballots_cast,
         "ballots": [{"tracker": b.tracker, "choices": json.loads(b.choices), "hash": b.hash}
                     for b in ballots],
         "roll_call": roll_call,
         "paper_totals": paper,
+        "paper_count": bulletin_mixed.paper_count(ballot, takers),
         "result": json.loads(stored.result_json),
         "result_hash": stored.result_hash,
         "ledger": entries,
@@ -121,7 +125,9 @@ def _recount(doc: Mapping) -> dict[str, object]:
     rules = BallotRules(**doc["rules"])
     candidates = [CandidateInput(c["id"], c["cost"]) for c in doc["candidates"]]
     roster = doc["roster"]
-    if doc["paper_totals"] is not None:
+    if doc["ballot"]["mode"] == BallotMode.MIXED:
+        result = bulletin_mixed.recount(doc, rules, candidates)
+    elif doc["paper_totals"] is not None:
         totals = {int(k): tuple(v) for k, v in doc["paper_totals"].items()}
         result = tally_from_totals(rules, candidates, totals, doc["ballots_cast"],
                                    roster["entitled"], roster["present"])
@@ -144,16 +150,21 @@ def check_bulletin(doc: Mapping) -> list[str]:
 
 def _check(doc: Mapping) -> list[str]:
     problems = []
-    if doc.get("format") != FORMAT:
+    if doc.get("format") not in FORMATS:
         problems.append(f"unknown format {doc.get('format')!r}")
     rules = BallotRules(**doc["rules"])
     if rules.rules_hash() != doc["rules_hash"]:
         problems.append("rules do not match rules_hash")
     # A paper ballot's attendance is the hall's count; individual check-ins may be fewer.
-    paper = doc["paper_totals"] is not None
-    if (doc["ballot"]["mode"] == BallotMode.PAPER) != paper:
+    # A mixed ballot's is the roster's, like an electronic one's: the teller marks who took
+    # paper at the box, and the paper ballots found are counted with the electronic ones.
+    mixed = doc["ballot"]["mode"] == BallotMode.MIXED
+    if (doc["ballot"]["mode"] in (BallotMode.PAPER, BallotMode.MIXED)) != (
+            doc["paper_totals"] is not None):
         problems.append("ballot.mode does not match whether paper totals are published")
+    paper = doc["paper_totals"] is not None and not mixed
     problems += _check_roster(doc, paper)
+    problems += bulletin_mixed.check(doc)
     ballots = doc["ballots"]
     if paper and ballots:
         problems.append("a paper ballot publishes electronic ballots")
@@ -164,7 +175,8 @@ def _check(doc: Mapping) -> list[str]:
         if ballot_hash(b["tracker"], ledger.canonical_json(b["choices"])) != b["hash"]:
             problems.append(f"ballot {b['tracker']}: hash does not match its choices")
     voted = sum(1 for m in doc["roster"]["members"] if m["voted"])
-    if not paper and not voted == len(ballots) == doc["ballots_cast"]:
+    on_paper = (doc.get("paper_count") or {}).get("found", 0) if mixed else 0
+    if not paper and not voted == len(ballots) == doc["ballots_cast"] - on_paper:
         problems.append(f"{voted} delegates voted but there are {len(ballots)} ballots")
     if doc["ballot"]["secret"] != rules.secret:
         problems.append("ballot.secret differs from the rules")
@@ -364,7 +376,7 @@ def _check_later_entries(fresh: Mapping, kinds: list, entries: list) -> list[str
     problems = []
     if kinds.count("published") > 1:
         problems.append("the ledger records more than one publication")
-    if {"created", "rules_changed", "opened", "closed"} & set(kinds):
+    if {"created", "rules_changed", "mode_chosen", "opened", "closed"} & set(kinds):
         problems.append("the ledger's entries are out of order")
     return problems + _check_settlements(fresh, entries)
 
@@ -385,7 +397,11 @@ def _check_tables(session: Session, ballot: Ballot) -> list[str]:
     if named - roster:
         problems.append(f"roll-call votes name people not on the roster: {sorted(named - roster)}")
     cast = count(CastBallot)
-    if ballot.mode == BallotMode.PAPER:
+    problems += bulletin_mixed.table_problems(session, ballot, roster, voters, cast)
+    if ballot.mode == BallotMode.MIXED:
+        if ballot.rules.secret and named:
+            problems.append("a secret ballot has roll-call votes")
+    elif ballot.mode == BallotMode.PAPER:
         if voters or cast or named:
             problems.append("a paper ballot has voter records, cast ballots or roll-call votes")
     else:
@@ -398,15 +414,15 @@ def _check_tables(session: Session, ballot: Ballot) -> list[str]:
             problems.append("a secret ballot has roll-call votes")
         if not ballot.rules.secret and named != voters:
             problems.append("the roll-call votes and the voter records name different people")
-    if ballot.mode == BallotMode.ELECTRONIC and (count(SealedBallot) or count(BallotKeyShare)):
+    if ballot.mode != BallotMode.PAPER and (count(SealedBallot) or count(BallotKeyShare)):
         # Closing opens every box and deletes the boxes and the shares in one transaction.
         problems.append("a counted ballot still has sealed boxes or key shares")
     return problems
 
 
 # Parts of a bulletin that must never differ from the database; names may be edited later.
-_SAME = ("rules", "rules_hash", "candidates", "ballots_cast", "ballots", "paper_totals", "result",
-         "result_hash")
+_SAME = ("rules", "rules_hash", "candidates", "ballots_cast", "ballots", "paper_totals",
+         "paper_count", "result", "result_hash")
 # The ballot's own facts; the assembly's name may change after publication.
 _BALLOT_FACTS = ("id", "title", "subject_type", "subject_id", "mode", "secret", "opened_at",
                  "closed_at", "published_at")
@@ -452,7 +468,8 @@ def _roll_call_facts(doc: Mapping) -> object:
 def _roster_facts(doc: Mapping) -> object:
     roster = doc.get("roster") or {}
     return (roster.get("entitled"), roster.get("present"), roster.get("hash"),
-            [(m["id"], m["present"], m["voted"]) for m in roster.get("members", [])])
+            [(m["id"], m["present"], m["voted"], m.get("paper", False))
+             for m in roster.get("members", [])])
 
 
 def published_bulletin(session: Session, ballot_id: int) -> str:

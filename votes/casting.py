@@ -23,6 +23,7 @@ from votes.ballots import (
     BallotSeal,
     BallotStatus,
     CastBallot,
+    PaperIssue,
     RollCallVote,
     SealedBallot,
     VoterRecord,
@@ -301,6 +302,8 @@ def open_ballot(
         raise DomainError("forbidden", why="teller_on_roster")  # a voter never counts the vote
     if tellers and not rules.secret:
         raise DomainError("roll_call_not_sealed")
+    if ballot.mode == BallotMode.MIXED and not rules.secret:
+        raise DomainError("roll_call_not_mixed")  # a paper ballot carries no name
     if not tellers and sealing_required(session, ballot):
         raise DomainError("tellers_required")
     if tellers:
@@ -404,11 +407,14 @@ def cast_ballot(
     begin_write(session)
     ballot = lock_ballot(session, ballot_id)
     voter_id = voter.id  # read after BEGIN: an expired voter would otherwise start a reader
-    if ballot.status != BallotStatus.OPEN or ballot.mode != BallotMode.ELECTRONIC:
+    if ballot.status != BallotStatus.OPEN or ballot.mode not in (BallotMode.ELECTRONIC,
+                                                                  BallotMode.MIXED):
         raise DomainError("not_open")
     entry = roster_entry(session, ballot.id, voter_id)
     if entry is None:
         raise DomainError("not_on_roster")
+    if ballot.mode == BallotMode.MIXED and session.get(PaperIssue, (ballot.id, voter_id)):
+        raise DomainError("took_paper_ballot")  # one delegate, one ballot: theirs is on paper
     rules = ballot.rules
     if rules.check_in_required and not entry.present:
         # Attendance must be established independently of voting (always so where those

@@ -113,7 +113,7 @@ def candidates_of(session: Session, ballot: Ballot) -> list[CandidateInput]:
     return [CandidateInput(o.id, o.cost) for o in options_of(session, ballot)]
 
 
-def _store_result(session: Session, ballot: Ballot, result: TallyResult) -> BallotResult:
+def store_result(session: Session, ballot: Ballot, result: TallyResult) -> BallotResult:
     text = ledger.canonical_json(result_dict(result))
     stored = BallotResult(ballot_id=ballot.id, result_json=text,
                           result_hash=ledger.sha256_hex(text))
@@ -140,6 +140,8 @@ def close_ballot(
     require_teller(actor, ballot)
     if ballot.status != BallotStatus.OPEN:
         raise DomainError("not_open")
+    if ballot.mode == BallotMode.MIXED:  # closed with its paper count: votes.mixed
+        raise DomainError("paper_count_required")
     seal = session.get(BallotSeal, ballot.id)
     if seal is not None:
         rows = ballot_box.open_sealed(session, ballot, seal, unlock or {})
@@ -156,7 +158,7 @@ def close_ballot(
                        count_present(session, ballot.id))
     except InvalidBallot as exc:
         raise DomainError("invalid_stored_ballot", detail=exc.code) from None
-    stored = _store_result(session, ballot, result)
+    stored = store_result(session, ballot, result)
     ballot_box.store_in_tracker_order(session, ballot.id, rows)
     if ballot.rules.secret:
         ballot_box.rewrite_voters(session, ballot.id)
@@ -186,6 +188,8 @@ def enter_paper_totals(
     require_counter(session, actor, ballot)
     if ballot.status != BallotStatus.OPEN:
         raise DomainError("not_open")
+    if ballot.mode == BallotMode.MIXED:
+        raise DomainError("paper_count_required")
     if count_voters(session, ballot.id):
         raise DomainError("electronic_ballots_cast")
     for name, value in (("ballots_cast", ballots_cast), ("present", present)):
@@ -214,7 +218,7 @@ def enter_paper_totals(
         for row in result.rows
     )
     ballot.mode = BallotMode.PAPER.value
-    stored = _store_result(session, ballot, result)
+    stored = store_result(session, ballot, result)
     ledger.append(session, ballot.id, "closed", {
         "mode": ballot.mode, "ballots_cast": ballots_cast, "entitled": entitled,
         "present": present, "result_hash": stored.result_hash, "at": iso(ballot.closed_at),

@@ -137,7 +137,18 @@
     var entitled = roster.entitled, present = roster.present, cast = doc.ballots_cast;
     var ids = doc.candidates.map(function (c) { return c.id; });
     var counts;
-    if (doc.paper_totals === null) {
+    if (doc.ballot.mode === "mixed") {
+      // Paper and electronic in one ballot: the ballots counted here, plus the paper totals.
+      var found = doc.paper_count.found;
+      var screen = countBallots(rules, ids, doc.ballots);
+      counts = {};
+      ids.forEach(function (id) {
+        var paper = doc.paper_totals[String(id)];
+        if (paper[0] + paper[1] + paper[2] > found) { throw new Error(String(id)); }
+        counts[id] = screen[id].map(function (n, i) { return n + paper[i]; });
+      });
+      cast = doc.ballots.length + found;
+    } else if (doc.paper_totals === null) {
       counts = countBallots(rules, ids, doc.ballots);
       cast = doc.ballots.length;
     } else {
@@ -250,11 +261,18 @@
           problems.push(say("unreadable", { tracker: "", why: error.message }));
         }
         if (mine) { problems = problems.concat(compare(doc, mine)); }
+        if (doc.ballot.mode === "mixed" && doc.paper_count.found > doc.paper_count.issued) {
+          problems.push(say("toomanypaper", { found: doc.paper_count.found,
+                                              issued: doc.paper_count.issued }));
+        }
         return hashProblems(doc, bytes, box.getAttribute("data-digest")).then(function (hashed) {
           problems = problems.concat(hashed.problems);
           var notes = hashed.skipped ? [say("nodigest")] : [];
           if (problems.length) {
             show("differs", say("differs"), problems);
+          } else if (doc.ballot.mode === "mixed") {
+            show("matches", say("mixed", { n: doc.ballots.length, found: doc.paper_count.found,
+                                           issued: doc.paper_count.issued }), notes);
           } else if (doc.paper_totals !== null) {
             show("matches", say("paper"), notes);
           } else {
