@@ -2,8 +2,10 @@
 
 Working days are the State Council's: Monday to Friday, less the public holidays, plus the
 make-up workdays (调休) that fall on a weekend; `chinesecalendar` carries them, one release per
-year once the year's arrangement is announced. A day the library does not know yet is refused
-with DomainError("calendar_unknown"), never guessed at.
+year once the year's arrangement is announced. For a year the library does not know yet, an
+administrator enters the State Council's notice (proposals/requests/calendar.py); the services
+load it into a `WorkCalendar` and hand that to the functions here, which stay pure. A day that
+neither knows is refused with DomainError("calendar_unknown"), never guessed at.
 
 A working day is counted whole, midnight to midnight in Asia/Shanghai: a limit of N working
 days ends at the end of the N-th working day after the day it starts on. The time a request
@@ -26,6 +28,7 @@ DAY = timedelta(days=1)
 # The calendar years the installed chinesecalendar knows (both ends included).
 KNOWN_YEARS = (min(chinese_calendar.constants.holidays).year,
                max(chinese_calendar.constants.holidays).year)
+LIBRARY_VERSION = getattr(chinese_calendar, "__version__", "")
 
 
 def local(moment: datetime) -> datetime:
@@ -35,15 +38,47 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(TZ)
 
 
-def is_working_day(day: date) -> bool:
-    if not KNOWN_YEARS[0] <= day.year <= KNOWN_YEARS[1]:
-        raise DomainError("calendar_unknown", year=day.year, first=KNOWN_YEARS[0],
-                          last=KNOWN_YEARS[1])
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # a year inside the range the library left out
-        raise DomainError("calendar_unknown", year=day.year, first=KNOWN_YEARS[0],
-                          last=KNOWN_YEARS[1]) from None
+def _unknown(year: int) -> DomainError:
+    return DomainError("calendar_unknown", year=year, first=KNOWN_YEARS[0], last=KNOWN_YEARS[1])
+
+
+def in_library(year: int) -> bool:
+    """Whether the installed chinesecalendar carries the year (it is then the authority)."""
+    return KNOWN_YEARS[0] <= year <= KNOWN_YEARS[1]
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The working days the clock asks about: the library's years, and the years whose
+    arrangement an administrator entered (their days off and weekend make-up workdays).
+    An entered year the library has since learnt is answered by the library."""
+
+    days_off: frozenset[date] = frozenset()
+    make_up_days: frozenset[date] = frozenset()
+    entered_years: frozenset[int] = frozenset()
+
+    def knows(self, year: int) -> bool:
+        return in_library(year) or year in self.entered_years
+
+    def is_working_day(self, day: date) -> bool:
+        if in_library(day.year):
+            try:
+                return chinese_calendar.is_workday(day)
+            except NotImplementedError:  # a year inside the range the library left out
+                raise _unknown(day.year) from None
+        if day.year in self.entered_years:
+            if day in self.days_off:
+                return False
+            return day.weekday() < 5 or day in self.make_up_days
+        raise _unknown(day.year)
+
+
+# The library alone: what the clock knows when no arrangement has been entered.
+LIBRARY = WorkCalendar()
+
+
+def is_working_day(day: date, calendar: WorkCalendar = LIBRARY) -> bool:
+    return calendar.is_working_day(day)
 
 
 def _midnight(day: date) -> datetime:
@@ -70,14 +105,15 @@ def _shown(moment: datetime) -> datetime:
     return moment
 
 
-def working_deadline(start: datetime, days: int) -> datetime:
+def working_deadline(start: datetime, days: int, *, calendar: WorkCalendar = LIBRARY
+                     ) -> datetime:
     """The end of the `days`-th working day after the day of `start` (its own day not counted)."""
     if days < 1:
         raise DomainError("bad_limit", field="resolve_days")
     day, counted = local(start).date(), 0
     while counted < days:
         day += DAY
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             counted += 1
     return end_of(day)
 
@@ -89,19 +125,21 @@ def sign_deadline(start: datetime, hours: int) -> datetime:
     return local(start) + timedelta(hours=hours)
 
 
-def working_time(start: datetime, end: datetime) -> timedelta:
+def working_time(start: datetime, end: datetime, *, calendar: WorkCalendar = LIBRARY
+                 ) -> timedelta:
     """The part of [start, end) that falls on working days."""
     start, end = _position(start), _position(end)
     total = timedelta(0)
     day = start.date()
     while _midnight(day) < end:
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             total += max(timedelta(0), min(end, _midnight(day + DAY)) - max(start, _midnight(day)))
         day += DAY
     return total
 
 
-def advance(moment: datetime, amount: timedelta) -> datetime:
+def advance(moment: datetime, amount: timedelta, *, calendar: WorkCalendar = LIBRARY
+            ) -> datetime:
     """The moment `amount` of working time after `moment` (which may be in a day off)."""
     if amount < timedelta(0):
         raise ValueError("working time runs forward only")
@@ -110,7 +148,7 @@ def advance(moment: datetime, amount: timedelta) -> datetime:
         return local(moment)
     day = position.date()
     while True:
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             available = _midnight(day + DAY) - max(position, _midnight(day))
             if amount <= available:
                 return _shown(max(position, _midnight(day)) + amount)
@@ -127,19 +165,21 @@ class Pause:
     reason: str
 
 
-def paused_time(pauses: list[Pause] | tuple[Pause, ...], now: datetime) -> timedelta:
+def paused_time(pauses: list[Pause] | tuple[Pause, ...], now: datetime, *,
+                calendar: WorkCalendar = LIBRARY) -> timedelta:
     """The working time of every pause, an open one counted up to `now`."""
-    return sum((working_time(p.started, p.ended or max(now, p.started)) for p in pauses),
-               timedelta(0))
+    return sum((working_time(p.started, p.ended or max(now, p.started), calendar=calendar)
+                for p in pauses), timedelta(0))
 
 
-def resolve_deadline(start: datetime, days: int, pauses=(), now: datetime | None = None
-                     ) -> datetime:
+def resolve_deadline(start: datetime, days: int, pauses=(), now: datetime | None = None, *,
+                     calendar: WorkCalendar = LIBRARY) -> datetime:
     """The resolution deadline: `days` working days from `start`, moved on by the pauses."""
-    base = working_deadline(start, days)
+    base = working_deadline(start, days, calendar=calendar)
     if not pauses:
         return base
-    return advance(base, paused_time(pauses, now or datetime.now(UTC)))
+    return advance(base, paused_time(pauses, now or datetime.now(UTC), calendar=calendar),
+                   calendar=calendar)
 
 
 def is_late(due: datetime, done: datetime | None, now: datetime) -> bool:

@@ -1,9 +1,10 @@
-"""Tables of 接诉即办: requests, their public history, units, limits, pauses, ratings, 督办."""
+"""Tables of 接诉即办: requests, their public history, units, limits, pauses, ratings, 督办,
+and the holiday arrangements an administrator enters for years chinesecalendar does not know."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -255,4 +256,44 @@ class Escalation(Base):
     __table_args__ = (
         UniqueConstraint("request_id", "round", "ground"),
         CheckConstraint(_in("ground", Ground), name="ground_known"),
+    )
+
+
+class DayKind(enum.StrEnum):
+    OFF = "off"  # 放假: a day off, weekday or weekend
+    WORKDAY = "workday"  # 调休上班: a Saturday or Sunday worked instead
+
+
+class HolidayArrangement(Base):
+    """A year's holiday arrangement as the State Council's notice gives it, entered by an
+    administrator for a year the installed chinesecalendar does not know. Entering the year
+    again replaces it (who and when are the last entry's; the audit log keeps each)."""
+
+    __tablename__ = "holiday_arrangements"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    reference: Mapped[str] = mapped_column(String(80), default="")  # 国办发明电〔2026〕X号
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entered_by: Mapped[User] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("year BETWEEN 1900 AND 2200", name="year_range"),
+    )
+
+
+class HolidayDay(Base):
+    """One day of an arrangement: off, or a weekend day worked. Keyed by the day, so no day
+    is both."""
+
+    __tablename__ = "holiday_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(
+        ForeignKey("holiday_arrangements.year", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", DayKind), name="kind_known"),
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from proposals.requests import rates
@@ -68,6 +68,15 @@ def unit_answered(session: Session, unit: Unit, limit: int = 20) -> list[Request
         Request.unit_id == unit.id,
         Request.status.in_([Status.REPLIED.value, Status.CLOSED.value]))
         .order_by(Request.replied_at.desc(), Request.id.desc()).limit(limit)))
+
+
+def handling_due_in(session: Session, year: int) -> int:
+    """How many requests being handled have a deadline already set in the year (Beijing)."""
+    start, end = (utc(datetime.combine(date(y, 1, 1), time.min, tzinfo=TZ))
+                  for y in (year, year + 1))
+    return session.scalar(select(func.count()).select_from(Request).where(
+        Request.status.in_([s.value for s in HANDLING]),
+        Request.resolve_due_at >= start, Request.resolve_due_at < end))
 
 
 def history(session: Session, request: Request) -> list[RequestEvent]:

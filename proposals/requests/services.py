@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from proposals.collection.services import notify
 from proposals.requests import clock
+from proposals.requests.calendar import work_calendar
 from proposals.requests.models import (
     Category,
     Channel,
@@ -226,7 +227,8 @@ def dispatch(session: Session, actor: User, request: Request, unit: Unit | None,
     note = clean_text(note, "note", NOTE_MAX, required=False)
     sign_hours, resolve_days = limit_for(session, request.category, request.urgency)
     sign_due = clock.sign_deadline(now, sign_hours)
-    resolve_due = clock.working_deadline(now, resolve_days)  # before any change: may refuse
+    # Before any change, as it may refuse (a year the calendar does not know).
+    resolve_due = clock.working_deadline(now, resolve_days, calendar=work_calendar(session))
     request.unit_id, request.sign_hours, request.resolve_days = unit.id, sign_hours, resolve_days
     request.dispatched_at = request.handling_started_at = utc(now)
     request.sign_due_at, request.resolve_due_at = utc(sign_due), utc(resolve_due)
@@ -298,7 +300,10 @@ def resume(session: Session, actor: User, request: Request, *, now: datetime) ->
     if request.status != Status.WAITING or found is None:
         raise DomainError("not_paused")
     found.ended_at, found.ended_by_id = utc(now), actor.id
-    moved = clock.advance(request.resolve_due_at, clock.working_time(found.started_at, now))
+    calendar = work_calendar(session)
+    moved = clock.advance(request.resolve_due_at,
+                          clock.working_time(found.started_at, now, calendar=calendar),
+                          calendar=calendar)
     _set_resolve_due(session, request, moved)
     request.status = (Status.REOPENED if request.round else Status.SIGNED).value
     _log(session, request, "resumed", role="unit", actor=actor, now=now)
@@ -313,14 +318,18 @@ def _set_resolve_due(session: Session, request: Request, due: datetime) -> None:
         current.resolve_due_at = utc(due)
 
 
-def effective_resolve_due(session: Session, request: Request, now: datetime) -> datetime | None:
+def effective_resolve_due(session: Session, request: Request, now: datetime,
+                          calendar: clock.WorkCalendar | None = None) -> datetime | None:
     """The resolution deadline as of `now`: an open pause keeps moving it on."""
     if request.resolve_due_at is None:
         return None
     found = _open_pause(session, request) if request.status == Status.WAITING else None
     if found is None:
         return clock.local(request.resolve_due_at)
-    return clock.advance(request.resolve_due_at, clock.working_time(found.started_at, now))
+    calendar = calendar or work_calendar(session)
+    return clock.advance(request.resolve_due_at,
+                         clock.working_time(found.started_at, now, calendar=calendar),
+                         calendar=calendar)
 
 
 def reply(session: Session, actor: User, request: Request, *, text: str, now: datetime
@@ -372,7 +381,8 @@ def rate(session: Session, actor: User, request: Request, *, rating: str, commen
         request.status = Status.REOPENED.value
         request.replied_at = None
         request.handling_started_at = utc(now)
-        due = clock.working_deadline(now, request.resolve_days)
+        due = clock.working_deadline(now, request.resolve_days,
+                                     calendar=work_calendar(session))
         request.resolve_due_at = utc(due)
         session.add(Round(request_id=request.id, round=request.round, unit_id=request.unit_id,
                           started_at=utc(now), resolve_due_at=utc(due)))
@@ -420,14 +430,15 @@ def _resolve(session: Session, request: Request, ground: Ground, now: datetime) 
     ) is not None
 
 
-def check_limits(session: Session, request: Request, now: datetime) -> list[Escalation]:
+def check_limits(session: Session, request: Request, now: datetime,
+                 calendar: clock.WorkCalendar | None = None) -> list[Escalation]:
     """A limit that has run out puts the request on the supervision list (once per handling)."""
     made = []
     if request.status == Status.DISPATCHED and request.sign_due_at is not None \
             and clock.local(now) > clock.local(request.sign_due_at):
         made.append(_escalate(session, request, Ground.SIGN_OVERDUE, now))
     try:
-        due = effective_resolve_due(session, request, now)
+        due = effective_resolve_due(session, request, now, calendar)
     except DomainError:  # a pause moved it into a year the calendar does not know yet
         due = None
     if request.status in HANDLING and due is not None and clock.local(now) > due:
@@ -441,4 +452,5 @@ def record_missed_limits(session: Session, now: datetime) -> int:
     candidates = session.scalars(select(Request).where(
         Request.status.in_([s.value for s in HANDLING]),
         (Request.sign_due_at < moment) | (Request.resolve_due_at < moment)))
-    return sum(len(check_limits(session, r, now)) for r in candidates)
+    calendar = work_calendar(session)
+    return sum(len(check_limits(session, r, now, calendar)) for r in candidates)

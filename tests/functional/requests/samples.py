@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from proposals.requests import services
+from proposals.requests import calendar, services
 from proposals.requests.clock import TZ
 from votes.people import User
 
@@ -30,5 +30,22 @@ def raise_one(db, requester, *, title="3号门路灯不亮", category="public_sa
         db, requester, services.Draft(title=title, description="晚上路过很危险。",
                                       category=category, community=community,
                                       urgency=urgency), channel="online", now=now)
+    db.commit()
+    return made
+
+
+def days(first: date, last: date | None = None) -> list[date]:
+    return [first + timedelta(n) for n in range(((last or first) - first).days + 1)]
+
+
+# A 2027 arrangement for the tests (not the State Council's): New Year's Day (a Friday) off,
+# Saturday Jan 9 worked; the Spring Festival Feb 5-13 with Saturday Feb 20 worked.
+OFF_2027 = days(date(2027, 1, 1)) + days(date(2027, 2, 5), date(2027, 2, 13))
+MAKE_UP_2027 = [date(2027, 1, 9), date(2027, 2, 20)]
+
+
+def enter_2027(db, admin, *, reference="测试用安排", now=MOMENT):
+    made = calendar.enter_arrangement(db, admin, year=2027, days_off=OFF_2027,
+                                      make_up_days=MAKE_UP_2027, reference=reference, now=now)
     db.commit()
     return made
