@@ -123,6 +123,8 @@ def recount(doc: dict) -> dict:
     entitled, present, cast = roster["entitled"], roster["present"], doc["ballots_cast"]
     ids = [c["id"] for c in doc["candidates"]]
     if doc["ballot"]["mode"] == "mixed":  # the electronic ballots plus the paper totals
+        if not isinstance(doc.get("paper_count"), dict) or doc["paper_totals"] is None:
+            raise ValueError("a mixed ballot without its paper count and totals")
         found, issued = doc["paper_count"]["found"], doc["paper_count"]["issued"]
         if found > issued:
             raise ValueError(f"{found} paper ballots found but {issued} issued")

@@ -31,7 +31,9 @@ def paper_count(ballot: Ballot, takers: set[int]) -> dict[str, int] | None:
 
 def recount(doc: Mapping, rules: BallotRules, candidates: list[CandidateInput]) -> TallyResult:
     """The result a mixed bulletin's ballots and paper totals give together."""
-    roster, count = doc["roster"], doc["paper_count"]
+    roster, count = doc["roster"], doc.get("paper_count")
+    if not isinstance(count, Mapping) or doc["paper_totals"] is None:
+        raise ValueError("a mixed ballot without its paper count and totals")
     ballots = [{int(k): v for k, v in b["choices"].items()} for b in doc["ballots"]]
     totals = {int(k): tuple(v) for k, v in doc["paper_totals"].items()}
     return tally_mixed(rules, candidates, ballots, totals, count["found"], roster["entitled"],

@@ -15,7 +15,8 @@ GENESIS = "0" * 64
 
 # The kinds written by the services; a verifier accepts only these.
 KINDS = frozenset(
-    {"created", "rules_changed", "opened", "closed", "published", "tie_resolved", "runoff_started"}
+    {"created", "rules_changed", "opened", "closed", "published", "tie_resolved", "runoff_started",
+     "mode_chosen"}  # mode_chosen: paper and electronic in one ballot (votes/mixed.py)
 )
 
 
