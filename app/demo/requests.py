@@ -3,18 +3,23 @@
 Who does what in the demo: official6 (区12345热线中心) dispatches; official3 (区住建委),
 official4 (长江街道办事处) and official5 (黄河街道办事处) sign for and answer; residents raise
 and rate (resident01 has a reply to rate; resident02 a request awaiting dispatch).
+
+chinesecalendar 1.11 knows the working days up to 2026 only, so from late December 2026 a
+deadline runs into 2027 and would be refused: the demo enters a 2027 arrangement of its own,
+labelled as invented in its reference (admin → Requests: working-day calendar). It is demo
+data only: a real site enters the State Council's notice, or upgrades the library.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from proposals.requests import services
+from proposals.requests import calendar, clock, services
 from proposals.requests.clock import TZ
-from proposals.requests.models import Request, Unit
+from proposals.requests.models import HolidayArrangement, Request, Unit
 from votes.people import find_user
 
 UNITS = (("区住建委", "official3"), ("长江街道办事处", "official4"),
@@ -72,12 +77,41 @@ REQUESTS = (
 )
 
 
+DEMO_YEAR = 2027
+DEMO_REFERENCE = "演示用安排（非官方）"
+
+
+def _days(first: str, last: str | None = None) -> list[date]:
+    start, end = date.fromisoformat(first), date.fromisoformat(last or first)
+    return [start + timedelta(n) for n in range((end - start).days + 1)]
+
+
+# Plausible, invented: New Year, Spring Festival (Feb 6, 2027), Qingming, Labour Day, Dragon
+# Boat, Mid-autumn, National Day; the make-up workdays are weekend days around them.
+DEMO_DAYS_OFF = (_days("2027-01-01", "2027-01-03") + _days("2027-02-05", "2027-02-13")
+                 + _days("2027-04-03", "2027-04-05") + _days("2027-05-01", "2027-05-05")
+                 + _days("2027-06-09") + _days("2027-09-15") + _days("2027-10-01", "2027-10-07"))
+DEMO_MAKE_UP_DAYS = _days("2027-01-31") + _days("2027-02-20") + _days("2027-04-25") \
+    + _days("2027-05-08") + _days("2027-09-26") + _days("2027-10-09")
+
+
+def seed_holidays(session: Session, admin) -> bool:
+    """The demo's 2027 arrangement, once, while the installed library does not know 2027."""
+    if clock.in_library(DEMO_YEAR) or session.get(HolidayArrangement, DEMO_YEAR) is not None:
+        return False
+    calendar.enter_arrangement(session, admin, year=DEMO_YEAR, days_off=DEMO_DAYS_OFF,
+                               make_up_days=DEMO_MAKE_UP_DAYS, reference=DEMO_REFERENCE,
+                               now=at(11, 20))
+    return True
+
+
 def seed_requests(session: Session) -> int:
     """The units and the requests, once: nothing is added while any request exists."""
     admin = find_user(session, "admin")
     dispatcher = find_user(session, DISPATCHER)
     if admin is None or dispatcher is None:
         return 0
+    seed_holidays(session, admin)
     units = {}
     for name, username in UNITS:
         unit = session.scalar(select(Unit).filter_by(name=name))

@@ -1,19 +1,21 @@
-"""The administrator and 接诉即办: the time limits per category and urgency, the units."""
+"""The administrator and 接诉即办: the time limits per category and urgency, the units, and
+the holiday arrangements of the years chinesecalendar does not know."""
 
 from __future__ import annotations
 
-from flask import redirect, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
 from app.auth.access import allow
 from app.db import get_session, writing
-from app.requests.forms import LimitForm, UnitForm
-from app.requests.support import now, render, show
+from app.numbers import arg_int
+from app.requests.forms import HolidayForm, LimitForm, UnitForm
+from app.requests.support import message, now, render, show
 from app.templating import CATEGORY_LABELS
-from proposals.requests import services
-from proposals.requests.models import Urgency
+from proposals.requests import calendar, clock, queries, services
+from proposals.requests.models import HolidayArrangement, Urgency
 from votes.people import find_user
 
 
@@ -77,3 +79,70 @@ def request_unit():
         if work.ok:
             return redirect(url_for("admin.request_settings"))
     return _page(unit_form=form)
+
+
+# --- the working-day calendar: a year's holiday arrangement -------------------------------------
+
+
+def _problem_text(problem: calendar.Problem) -> str:
+    """A problem of the typed days, with the line and the item it was found in."""
+    said = message(problem.error())
+    if not problem.line:
+        return said
+    return _("Line %(line)d, “%(item)s”: %(problem)s", line=problem.line, item=problem.text,
+             problem=said)
+
+
+def _fill(form: HolidayForm, year: int | None) -> None:
+    """The form for `year`, filled with the arrangement entered for it (to replace it)."""
+    if year is None:
+        return
+    form.year.data = year
+    for entered in calendar.entered_years(get_session()):
+        if entered.arrangement.year == year:
+            form.days_off.data = calendar.format_days(entered.days_off)
+            form.make_up_days.data = calendar.format_days(entered.make_up_days)
+            form.reference.data = entered.arrangement.reference
+
+
+def _holidays_page(form: HolidayForm):
+    db = get_session()
+    entered = calendar.entered_years(db)
+    this_year = clock.local(now()).year
+    return render("requests/holidays.html", form=form, entered=entered, runs=calendar.runs,
+                  library=clock.KNOWN_YEARS, library_version=clock.LIBRARY_VERSION,
+                  unknown=calendar.first_unknown_year(db, this_year),
+                  due_in={e.arrangement.year: queries.handling_due_in(db, e.arrangement.year)
+                          for e in entered})
+
+
+@bp.route("/requests/holidays", methods=["GET", "POST"])
+@allow("admin")
+def request_holidays():
+    db = get_session()
+    form = HolidayForm()
+    if request.method == "GET":  # a year to replace, or else the first the clock refuses
+        _fill(form, arg_int("year", low=calendar.YEARS[0], high=calendar.YEARS[1])
+              or calendar.first_unknown_year(db, clock.local(now()).year))
+        return _holidays_page(form)
+    valid = form.validate_on_submit()
+    year = None if form.year.errors else form.year.data
+    reading = calendar.read_arrangement(year, form.days_off.data, form.make_up_days.data)
+    problems = [p for p in reading.problems if p.field != "year" or year is not None]
+    for problem in problems:
+        field = getattr(form, problem.field)
+        field.errors = [*field.errors, _problem_text(problem)]
+    if valid and not problems:
+        if db.get(HolidayArrangement, year) is None:
+            done = _("The holiday arrangement for %(year)s is entered: deadlines in %(year)s "
+                     "can be set now.", year=year)
+        else:
+            done = _("The holiday arrangement for %(year)s is replaced. Deadlines already set "
+                     "keep their day; those set from now on count the new days.", year=year)
+        with writing(form, success=done) as work:
+            calendar.enter_arrangement(db, current_user, year=year, days_off=reading.days_off,
+                                       make_up_days=reading.make_up_days,
+                                       reference=form.reference.data or "", now=now())
+        if work.ok:
+            return redirect(url_for("admin.request_holidays"))
+    return _holidays_page(form)

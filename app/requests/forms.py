@@ -1,4 +1,5 @@
-"""Forms of 接诉即办: raising, dispatching, signing, waiting, replying, rating, the limits."""
+"""Forms of 接诉即办: raising, dispatching, signing, waiting, replying, rating, the limits,
+a year's holiday arrangement."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -7,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.forms import FlaskForm, choices
 from app.requests.messages import RATING_LABELS, URGENCY_LABELS
+from proposals.requests.calendar import REFERENCE_MAX, YEARS
 from proposals.requests.services import (
     COMMUNITY_MAX,
     NOTE_MAX,
@@ -109,3 +111,27 @@ class UnitForm(FlaskForm):
                        validators=[DataRequired(), Length(max=UNIT_NAME_MAX)])
     official = StringField(_l("Username of the official who signs for it"),
                            validators=[DataRequired(), Length(max=40)])
+
+
+DAYS_TEXT_MAX = 4000
+
+
+class HolidayForm(FlaskForm):
+    """A year's holiday arrangement as the State Council's notice gives it."""
+
+    year = IntegerField(_l("Year"), validators=[InputRequired(),
+                                                NumberRange(min=YEARS[0], max=YEARS[1])])
+    days_off = TextAreaField(
+        _l("Days off (放假)"), render_kw={"rows": 8, "spellcheck": "false"},
+        description=_l("Every day off in the notice, weekend days included: one a line or "
+                       "separated by commas, as 2027-01-01, or a range as "
+                       "2027-02-05..2027-02-13."),
+        validators=[Length(max=DAYS_TEXT_MAX)])
+    make_up_days = TextAreaField(
+        _l("Make-up workdays (调休上班)"), render_kw={"rows": 4, "spellcheck": "false"},
+        description=_l("The Saturdays and Sundays worked instead, typed the same way; empty "
+                       "if the notice has none."),
+        validators=[Length(max=DAYS_TEXT_MAX)])
+    reference = StringField(_l("The notice’s reference (optional)"),
+                            description=_l("e.g. 国办发明电〔2026〕7号."),
+                            validators=[Optional(), Length(max=REFERENCE_MAX)])

@@ -4,9 +4,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 MESSAGES = {
-    "calendar_unknown": _l("The working-day calendar for %(year)s is not known yet (known: "
-                           "%(first)s to %(last)s), so its deadline cannot be set. Update the "
-                           "chinesecalendar package once the year's holidays are announced."),
+    "calendar_unknown": _l("The working-day calendar for %(year)s is not known yet "
+                           "(chinesecalendar knows %(first)s to %(last)s, and no holiday "
+                           "arrangement has been entered for %(year)s), so this deadline "
+                           "cannot be set. Once the State Council announces the year’s "
+                           "holidays, an administrator enters them on the page "
+                           "Requests: working-day calendar (/admin/requests/holidays)."),
     "bad_limit": _l("Enter a limit within the range allowed."),
     "admins_only": _l("Only an administrator can do this."),
     "unit_needs_official": _l("Give the username of an official account."),
@@ -27,6 +30,23 @@ MESSAGES = {
     "not_your_request": _l("Only the resident who raised this request can rate it."),
     "already_rated": _l("You have rated this reply already."),
     "not_rateable": _l("There is no reply to rate yet."),
+    # A year's holiday arrangement, item by item (app/requests/admin.py adds the line).
+    "holiday_not_a_date": _l("This is not a date: write a day as 2027-01-01 (year-month-day) "
+                             "and a range as 2027-02-05..2027-02-13."),
+    "holiday_range_backwards": _l("The range ends before it starts."),
+    "holiday_range_too_long": _l("A range of more than %(max)s days is more likely a typing "
+                                 "slip than a holiday: check the dates, or type it as two "
+                                 "ranges."),
+    "holiday_not_in_year": _l("Every day must be in %(year)s, the year being entered."),
+    "holiday_duplicate": _l("%(day)s is in the list already."),
+    "holiday_off_and_workday": _l("%(day)s is also a day off: a day is either off or worked."),
+    "holiday_make_up_weekday": _l("%(day)s is a weekday, a working day anyway: make-up "
+                                  "workdays are the Saturdays and Sundays worked instead."),
+    "holiday_no_days_off": _l("Enter the year’s days off."),
+    "holiday_bad_year": _l("Enter a year from %(min)s to %(max)s."),
+    "holiday_year_in_library": _l("chinesecalendar knows %(year)s already (it knows %(first)s "
+                                  "to %(last)s) and its days are the ones counted: enter an "
+                                  "arrangement only for a year it does not know."),
 }
 
 NOTIFICATIONS = {

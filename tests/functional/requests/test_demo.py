@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.demo.requests import seed_requests
+from app.demo.requests import seed_holidays, seed_requests
 from app.demo.seed import seed
-from proposals.requests.models import Escalation, Request, Unit
+from proposals.requests import calendar, clock, services
+from proposals.requests.models import Escalation, HolidayArrangement, Request, Status, Unit
 from votes.people import find_user
 
 
@@ -28,3 +30,18 @@ def test_the_demo_plays_every_state_and_puts_missed_limits_under_supervision(db)
         Escalation.resolved_at.is_(None))))
     assert grounds == {"unsatisfied": 1, "sign_overdue": 1, "resolve_overdue": 2}
     assert seed_requests(db) == 0
+
+
+def test_the_demo_enters_an_invented_2027_so_its_desks_work_after_24_december(db):
+    seed(db, password="demo-pass-2027")
+    db.flush()
+    [entered] = db.scalars(select(HolidayArrangement)).all()
+    assert (entered.year, entered.reference) == (2027, "演示用安排（非官方）")
+    assert calendar.first_unknown_year(db, 2026) == 2028
+    waiting = db.scalars(select(Request).where(Request.status == Status.RAISED.value)).first()
+    december_28 = datetime(2026, 12, 28, 9, tzinfo=clock.TZ)
+    unit = db.scalars(select(Unit)).first()
+    services.dispatch(db, find_user(db, "official6"), waiting, unit, note="", now=december_28)
+    # Dec 29-31, then Jan 4 and 5: the demo's New Year is Jan 1-3.
+    assert clock.local(waiting.resolve_due_at) == clock.end_of(date(2027, 1, 5))
+    assert seed_holidays(db, find_user(db, "admin")) is False
