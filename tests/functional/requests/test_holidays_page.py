@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from proposals.requests.models import HolidayArrangement, HolidayDay
+from votes.audit import AuditEntry
 from tests.conftest import csrf_token
 from tests.functional.requests.samples import MOMENT
 
@@ -45,6 +46,8 @@ def test_the_admin_enters_a_year_then_replaces_it(app, db, desk, as_user):
     assert "(no reference given)" in again
     db.expire_all()
     assert sorted(db.scalars(select(HolidayDay.day))) == [date(2027, 1, d) for d in (1, 2, 3)]
+    assert list(db.scalars(select(AuditEntry.outcome).where(
+        AuditEntry.action == "admin.request_holidays"))) == ["done", "done"]
 
 
 def test_bad_items_are_reported_by_line_and_what_was_typed_is_kept(app, db, desk, as_user):
