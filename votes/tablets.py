@@ -141,7 +141,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def _check_ballot(ballot: Ballot, *statuses: BallotStatus) -> None:
-    if ballot.mode != BallotMode.ELECTRONIC.value or ballot.status not in statuses:
+    if ballot.mode == BallotMode.PAPER.value or ballot.status not in statuses:
         raise DomainError("tablets_not_now")
 
 
@@ -209,6 +209,15 @@ def revoke_tablet(session: Session, actor: User, tablet_id: int, ballot: Ballot)
         tablet.turn_hash = tablet.enrol_code_hash = None
         session.flush()
     return tablet
+
+
+def tablet_state(tablet: HallTablet, now: datetime) -> str:
+    """revoked, in_use (claimed by a tablet), waiting (for its enrolment code) or expired."""
+    if tablet.revoked_at is not None:
+        return "revoked"
+    if tablet.claimed:
+        return "in_use"
+    return "waiting" if _aware(tablet.enrol_expires_at) > _aware(now) else "expired"
 
 
 def tablets_of(session: Session, ballot: Ballot) -> list[HallTablet]:

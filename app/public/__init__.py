@@ -6,6 +6,7 @@ bp = Blueprint("public", __name__)
 
 # This audience's own pages, then each context's views hung on this blueprint: a context
 # keeps its forms, messages and views together in app/<context>/ (docs/architecture.md).
+from app.ballots import kiosk as kiosk_views  # noqa: E402,F401  (hall tablets)
 from app.ballots import public as ballots_views  # noqa: E402,F401
 from app.ballots import screen as screen_views  # noqa: E402,F401  (and its desk switch)
 from app.collection import public as collection_views  # noqa: E402,F401
