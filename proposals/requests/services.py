@@ -300,11 +300,8 @@ def resume(session: Session, actor: User, request: Request, *, now: datetime) ->
     if request.status != Status.WAITING or found is None:
         raise DomainError("not_paused")
     found.ended_at, found.ended_by_id = utc(now), actor.id
-    calendar = work_calendar(session)
-    moved = clock.advance(request.resolve_due_at,
-                          clock.working_time(found.started_at, now, calendar=calendar),
-                          calendar=calendar)
-    _set_resolve_due(session, request, moved)
+    _set_resolve_due(session, request, _moved_on(session, request.resolve_due_at,
+                                                 found.started_at, now))
     request.status = (Status.REOPENED if request.round else Status.SIGNED).value
     _log(session, request, "resumed", role="unit", actor=actor, now=now)
     session.flush()
@@ -326,10 +323,15 @@ def effective_resolve_due(session: Session, request: Request, now: datetime,
     found = _open_pause(session, request) if request.status == Status.WAITING else None
     if found is None:
         return clock.local(request.resolve_due_at)
-    calendar = calendar or work_calendar(session)
-    return clock.advance(request.resolve_due_at,
-                         clock.working_time(found.started_at, now, calendar=calendar),
-                         calendar=calendar)
+    return _moved_on(session, request.resolve_due_at, found.started_at, now, calendar)
+
+
+def _moved_on(session: Session, due: datetime, since: datetime, now: datetime,
+              calendar: clock.WorkCalendar | None = None) -> datetime:
+    """`due` moved on by the working time from `since` to `now` (a pause)."""
+    calendar = calendar if calendar is not None else work_calendar(session)
+    waited = clock.working_time(since, now, calendar=calendar)
+    return clock.advance(due, waited, calendar=calendar)
 
 
 def reply(session: Session, actor: User, request: Request, *, text: str, now: datetime
