@@ -329,3 +329,36 @@ def test_a_savepoint_undone_after_a_write_does_not_hide_the_write(app, propose, 
             raise ValueError
         session.commit()
         assert versions.current(session).number == before + 1
+
+
+def test_a_page_is_kept_by_each_process_and_shared_through_redis(tmp_path, shared, redis_url,
+                                                                 caplog):
+    """Server b finds a's page in Redis, then in its own memory; a page larger than a
+    process's own budget is still served from Redis."""
+    import json
+
+    from cachetools import LRUCache
+
+    url, proposal_id, _ = shared
+    os.environ["YISHI_RELEASE"] = uuid.uuid4().hex
+    try:
+        a, b = server(tmp_path, "a", url, redis_url), server(tmp_path, "b", url, redis_url)
+    finally:
+        os.environ.pop("YISHI_RELEASE", None)
+    page = f"/proposals/{proposal_id}"
+    first = a.test_client().get(page)
+    caplog.set_level("INFO", logger="yishi.requests")
+
+    def served(app) -> tuple[str, bytes]:
+        caplog.clear()
+        body = app.test_client().get(page).data
+        logged = [json.loads(r.getMessage()) for r in caplog.records if r.name == "yishi.requests"]
+        return logged[-1]["cache"], body
+
+    assert page not in "".join(b.extensions["yishi.local_pages"].keys())
+    assert served(b) == ("hit", first.data)  # from Redis
+    assert any(page in key for key in b.extensions["yishi.local_pages"].keys())
+    assert served(b) == ("hit", first.data)  # from b's own memory
+    b.extensions["yishi.local_pages"] = LRUCache(maxsize=100, getsizeof=lambda v: len(v[0]))
+    assert served(b) == ("hit", first.data)  # too big to keep here: Redis still has it
+    assert not b.extensions["yishi.local_pages"]
