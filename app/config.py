@@ -122,6 +122,9 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PAGE_SIZE": 20,
+        # The proposal list counts at most this many matches ("more than 1,000 found") and
+        # pages through them: its cost then stays flat however many proposals a city holds.
+        "PROPOSALS_COUNTED": 1000,
         # Public pages kept per language and data version (app/caching.py), in Redis when
         # REDIS_URL is set; 0 renders every page afresh.
         "PAGE_CACHE": env.get("YISHI_PAGE_CACHE", "1") != "0",

@@ -79,7 +79,10 @@ def current_filter() -> ProposalFilter:
 def proposals():
     db = get_session()
     f = current_filter()
-    page = paginate(db, proposals_query(db, f), current_app.config["PAGE_SIZE"])
+    counted = current_app.config["PROPOSALS_COUNTED"]
+    page = paginate(db, proposals_query(db, f), current_app.config["PAGE_SIZE"],
+                    cap=counted, key=Proposal.id,
+                    listing=lambda total: proposals_query(db, f, many=total >= counted))
     cycles = db.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())).all()
     return render_template(
         "public/proposals.html", page=page, f=f, cycles=cycles, sorts=SORTS,

@@ -120,6 +120,9 @@ class Proposal(Base):
         Index("ix_proposals_community", "district", "street", "community"),
         Index("ix_proposals_proposer", "proposer_id"),
         Index("ix_proposals_visible_created", "hidden", "created_at"),
+        # The list's usual filter, counted and ordered from the index alone.
+        Index("ix_proposals_filter", "cycle_id", "category", "community", "hidden",
+              "created_at", "cosign_count", "comment_count"),
         CheckConstraint("beneficiaries IS NULL OR beneficiaries >= 0", name="beneficiaries"),
         CheckConstraint("cosign_count >= 0 AND comment_count >= 0", name="counts"),
         CheckConstraint("status != 'declined' OR (decline_ground IS NOT NULL"

@@ -35,12 +35,17 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def search_clause(session: Session, q: str, *, match_any: bool = False):
+def search_clause(session: Session, q: str, *, match_any: bool = False, in_order: bool = False):
     """A WHERE clause matching proposals whose title or description holds the query's words.
 
     SQLite: an FTS5 table over the jieba tokens (kept in step by triggers).
     PostgreSQL: to_tsvector('simple') over the same tokens, with a GIN index.
     None when the query holds no word to search for.
+
+    `in_order` (SQLite): the list will be read newest first and the words match many
+    proposals, so SQLite should walk the date index and keep the matches (a few hundred
+    steps for a page) rather than fetch every match whole and sort them all; the unary `+`
+    is SQLite's documented way to keep a term from choosing the index.
     """
     tokens = search_query_tokens(q)
     if not tokens:
@@ -48,13 +53,15 @@ def search_clause(session: Session, q: str, *, match_any: bool = False):
     if _dialect(session) == "sqlite":
         expr = fts5_match_expression(tokens, match_any=match_any)
         matching = text("SELECT rowid FROM proposal_fts WHERE proposal_fts MATCH :expr")
-        return Proposal.id.in_(matching.bindparams(expr=expr).columns(column("rowid", Integer)))
+        key = literal_column("+proposals.id", Integer) if in_order else Proposal.id
+        return key.in_(matching.bindparams(expr=expr).columns(column("rowid", Integer)))
     query = tsquery_expression(tokens, match_any=match_any)
     vector = func.to_tsvector(literal_column("'simple'"), Proposal.search_text)
     return vector.op("@@")(func.to_tsquery(literal_column("'simple'"), query))
 
 
-def proposals_query(session: Session, f: ProposalFilter) -> Select:
+def proposals_query(session: Session, f: ProposalFilter, *, many: bool = False) -> Select:
+    """The proposals `f` chooses, in its order; `many` when a count found many matches."""
     stmt = select(Proposal)
     if f.cycle_id is not None:
         stmt = stmt.where(Proposal.cycle_id == f.cycle_id)
@@ -66,15 +73,19 @@ def proposals_query(session: Session, f: ProposalFilter) -> Select:
     if not f.include_hidden:
         stmt = stmt.where(Proposal.hidden.is_(False))
     if f.q.strip():
-        clause = search_clause(session, f.q)
+        clause = search_clause(session, f.q, in_order=many and f.sort not in SORT_COLUMNS)
         if clause is None:
             return stmt.where(literal_column("1") == 0)  # only punctuation: nothing matches
         stmt = stmt.where(clause)
-    order = {
-        "cosigns": (Proposal.cosign_count.desc(), Proposal.id.desc()),
-        "comments": (Proposal.comment_count.desc(), Proposal.id.desc()),
-    }.get(f.sort, (Proposal.created_at.desc(), Proposal.id.desc()))
+    order = SORT_COLUMNS.get(f.sort, (Proposal.created_at.desc(), Proposal.id.desc()))
     return stmt.order_by(*order)
+
+
+# The orders other than newest first (the default).
+SORT_COLUMNS = {
+    "cosigns": (Proposal.cosign_count.desc(), Proposal.id.desc()),
+    "comments": (Proposal.comment_count.desc(), Proposal.id.desc()),
+}
 
 
 def similar_proposals(session: Session, title: str, *, cycle_id: int | None = None,
