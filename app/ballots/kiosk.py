@@ -273,7 +273,8 @@ def hall_receipt():
         _forget()
         return redirect(url_for("public.hall"), 303)
     return page("receipt.html", tablet=tablet, ballot=get_session().get(Ballot, shown["ballot"]),
-                tracker=shown["tracker"], form=ActionForm(), return_after=RETURN_AFTER)
+                tracker=shown["tracker"], form=ActionForm(),
+                return_after=current_app.config.get("HALL_RETURN_SECONDS", RETURN_AFTER))
 
 
 @public_bp.route("/hall/done", methods=["POST"])
