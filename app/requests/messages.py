@@ -4,6 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 MESSAGES = {
+    "arrangement_entered_meanwhile": _l("Another administrator entered the arrangement for "
+                                        "%(year)s a moment ago. Open the page again to see it "
+                                        "before replacing it."),
     "calendar_unknown": _l("The working-day calendar for %(year)s is not known yet "
                            "(chinesecalendar knows %(first)s to %(last)s, and no holiday "
                            "arrangement has been entered for %(year)s), so this deadline "

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from proposals.requests import clock
@@ -191,7 +192,10 @@ def enter_arrangement(session: Session, actor: User, *, year: int, days_off, mak
         session.execute(delete(HolidayDay).where(HolidayDay.year == year))
     found.reference, found.entered_by_id = reference, actor.id
     found.entered_at = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another administrator entered the year at the same moment
+        raise DomainError("arrangement_entered_meanwhile", year=year) from None
     session.add_all([HolidayDay(day=d, year=year, kind=DayKind.OFF.value) for d in days_off]
                     + [HolidayDay(day=d, year=year, kind=DayKind.WORKDAY.value)
                        for d in make_up_days])
