@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_ballot_http import TOKEN, Delegate, free_port, run_clients  # noqa: E402
 from bench_proposals import run as time_proposal_pages  # noqa: E402
 from gunicorn_bench import BARE_PATH  # noqa: E402
+from screens import Screens  # noqa: E402
 from seed_scale import seed  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
@@ -203,7 +204,8 @@ class Tally:
             return None
 
 
-def cast(base: str, engine, seeded: dict, clients: int) -> dict:
+def cast(base: str, engine, seeded: dict, clients: int, screens: int) -> dict:
+    """The delegates cast from `clients` threads while `screens` big screens follow."""
     ballot_id = seeded["open_ballot"]
     with Session(engine) as session:
         option_ids = [o.id for o in session.get(Ballot, ballot_id).options]
@@ -211,8 +213,20 @@ def cast(base: str, engine, seeded: dict, clients: int) -> dict:
     tally = Tally()
     people = run_clients(names, clients, lambda i, name: tally.signed_in(
         lambda: Delegate(base, name, ballot_id, option_ids)))
+    following = Screens(base, ballot_id, screens)
+    following.start()
+    time.sleep(following.every)  # every screen has asked once before the first cast
+    cast_at: list[float] = []
+
+    def one(i: int, person) -> float | None:
+        took = tally.timed(lambda: person.cast(i))
+        if took is not None:
+            with tally.lock:
+                cast_at.append(time.monotonic())
+        return took
+
     started = time.perf_counter()
-    answers = run_clients(people, clients, lambda i, person: tally.timed(lambda: person.cast(i)))
+    answers = run_clients(people, clients, one)
     latencies = [t for t in answers if t is not None]
     got = percentiles(latencies, time.perf_counter() - started)
     with Session(engine) as session:
@@ -226,6 +240,8 @@ def cast(base: str, engine, seeded: dict, clients: int) -> dict:
                stored=stored, voters=voters, lost=max(0, len(latencies) - stored),
                duplicates=max(0, stored - voters), failed=len(tally.failures),
                failures=tally.failures[:5], signin_retries=tally.retries)
+    time.sleep(following.every * 2)  # the screens' answers after the last cast
+    got["screens"] = following.finish(cast_at)
     return got
 
 
@@ -312,6 +328,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--clients", type=int, default=16, help="casting and rating clients")
+    parser.add_argument("--screens", type=int, help="big screens following the casting "
+                        "(default 200; 20 with --quick)")
     parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's")
     args = parser.parse_args()
     sizes = ((10_000, 100, 100_000, 50) if args.quick else (100_000, 1_000, 1_000_000, 100))
@@ -332,7 +350,8 @@ def main() -> None:
               f"{args.connections} connections", flush=True)
         rows, bare = drive_pages(base, seeded, seconds, args.connections)
         print(f"[{time.strftime('%H:%M:%S')}] casting...", flush=True)
-        casting = cast(base, engine, seeded, args.clients)
+        casting = cast(base, engine, seeded, args.clients,
+                       args.screens or (20 if args.quick else 200))
         print(f"  {casting['requests']} ballots, p99 {casting['p99_ms']:.0f} ms, "
               f"lost {casting['lost']}, duplicates {casting['duplicates']}", flush=True)
         print(f"[{time.strftime('%H:%M:%S')}] rating...", flush=True)

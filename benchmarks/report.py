@@ -120,6 +120,14 @@ def table(result: dict) -> str:
         f"{_n(cast['rps'])} ballots/s | {_ms(cast)} | — | {cast['lost']} lost, "
         f"{cast['duplicates']} duplicate{_troubles(cast, cast['delegates'])}; p99 < 500 ms "
         f"{'met' if cast['p99_ms'] < 500 else '**not met**'} |")
+    screens = cast.get("screens")
+    if screens:
+        late = screens["lag_max_s"]
+        lines.append(
+            f"| big screens following the casting: {screens['screens']:,}, asking every "
+            f"{screens['every_s']:g} s | {screens['polls']:,} answers | — | — | — | "
+            f"behind the true count by {screens['lag_p99_s']:g} s at p99, {late:g} s at most; "
+            f"{screens['errors']} errors; within 2 s {'met' if late <= 2 else '**not met**'} |")
     agree = "counts agree" if rating["counts_agree"] else "**counts disagree**"
     lines.append(
         f"| rating a completed project: {rating.get('residents', rating['raters']):,} "
