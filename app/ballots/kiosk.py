@@ -91,7 +91,8 @@ def _ended(tablet, code: str = "turn_ended"):
 def _welcome(tablet, form=None, *, status: int = 200, error: str | None = None):
     return page("welcome.html", status, tablet=tablet,
                 ballot=get_session().get(Ballot, tablet.ballot_id),
-                form=form or IdentifyForm(formdata=None), error=error)
+                form=form or IdentifyForm(formdata=None), error=error,
+                enrol_form=EnrolCodeForm(formdata=None))
 
 
 def _ballotpage(tablet, turn: dict, ballot: Ballot, marks: dict):

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from app.ballots.kiosk import COOKIE, RECEIPT, TURN
 from app.caching import CACHED
 from tests.functional.ballots.kiosk_steps import cards_of, enrolled, hidden, marks_form, vote
-from tests.functional.builders import new_ballot
+from tests.functional.builders import new_ballot, unlock_all
 from votes import tablets
 from votes.ballots import BallotRosterEntry, VoterRecord
+from votes.closing import close_ballot
 
 
 @pytest.fixture
@@ -143,3 +144,18 @@ def test_a_revoked_tablet_stops_at_once(english, client, db, official, ballot, d
     assert client.post("/hall/review", data=marks_form(ballot, "yes")).status_code == 409
     page = client.get("/hall").text
     assert "This device is not a hall tablet yet" in page and "revoked" in page
+
+
+def test_between_ballots_the_tablet_is_enrolled_for_the_next(
+        english, client, db, official, assembly, ballot, delegates):
+    first = enrolled(client, db, official, ballot)
+    close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
+    db.commit()
+    page = client.get("/hall").text
+    assert "Voting has ended." in page and 'name="number"' not in page
+    assert "Enrol this tablet for another ballot" in page
+    following = new_ballot(db, official, assembly)
+    second = enrolled(client, db, official, following, label="第3排左")
+    assert second.id != first.id
+    assert following.title in client.get("/hall").text and 'name="number"' in client.get(
+        "/hall").text
