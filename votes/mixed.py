@@ -143,13 +143,13 @@ def close_mixed(
     `totals` maps each option id to the paper (yes, no, abstain); `paper_ballots` is how many
     paper ballots were found in the box, blank and spoilt ones included. Refused: more found
     than were issued (`paper_exceeds_issued`), a candidate with more paper marks than paper
-    ballots (`invalid_totals`). Nothing changes when refused.
+    ballots (`invalid_paper_totals`). Nothing changes when refused.
     """
     ballot = _open_mixed(session, actor, ballot)
     require_counter(session, actor, ballot)
     if not isinstance(paper_ballots, int) or isinstance(paper_ballots, bool) \
             or paper_ballots < 0:
-        raise DomainError("invalid_totals", detail="paper ballots must be a whole number")
+        raise DomainError("invalid_paper_totals", detail="paper ballots must be a whole number")
     issued = count_issued(session, ballot.id)
     if paper_ballots > issued:
         raise DomainError("paper_exceeds_issued", found=paper_ballots, issued=issued)
@@ -172,7 +172,7 @@ def close_mixed(
     except InvalidBallot as exc:
         raise DomainError("invalid_stored_ballot", detail=exc.code) from None
     except (ValueError, TypeError) as exc:
-        raise DomainError("invalid_totals", detail=str(exc)) from None
+        raise DomainError("invalid_paper_totals", detail=str(exc)) from None
     session.add_all(
         PaperTotal(ballot_id=ballot.id, option_id=option_id, yes=yes, no=no, abstain=abstain,
                    entered_by_id=actor.id)

@@ -30,6 +30,10 @@ MAJORITY_LABELS = {
     "two_thirds": _l("Two thirds"),
     "three_quarters": _l("Three quarters"),
 }
+MODE_LABELS = {
+    "electronic": _l("Electronically only"),
+    "mixed": _l("Paper or electronic, as each delegate chooses (混合：纸质与电子)"),
+}
 QUORUM_LABELS = {
     "1/2": _l("Half of the delegates"),
     "2/3": _l("Two thirds of the delegates"),
@@ -59,6 +63,11 @@ class BallotRulesForm(FlaskForm):
         _l("Delegates must check in before they vote"),
         description=_l("Always so when the majority is of the delegates present."))
     roll_call = BooleanField(_l("Roll-call vote (记名): publish each delegate's vote"))
+    mode = SelectField(_l("How delegates vote"), choices=choices(MODE_LABELS),
+                       default="electronic",
+                       description=_l("Paper or electronic: the teller marks on the roster who "
+                                      "takes a paper ballot, and enters the paper count at the "
+                                      "end. Not for a roll-call vote."))
     submit = SubmitField(_l("Create the ballot"))
 
 

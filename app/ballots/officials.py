@@ -21,8 +21,15 @@ from proposals.cycles.stages import Stage
 from proposals.shortlist import adoption
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.adoption import apply_outcome, ballots_of_cycle
-from votes import casting, closing, sealing
-from votes.ballots import Ballot, BallotKeyShare, BallotRosterEntry, BallotSeal, BallotStatus
+from votes import casting, closing, mixed, sealing
+from votes.ballots import (
+    Ballot,
+    BallotKeyShare,
+    BallotMode,
+    BallotRosterEntry,
+    BallotSeal,
+    BallotStatus,
+)
 from votes.closing import COUNTED
 from votes.people import Role, User, active_with_role
 from votes.rules import BallotRules, quorum_met
@@ -83,6 +90,8 @@ def new_ballot(cycle_id: int):
             with writing(begin=True,
                          success=_("Ballot created. Check it, then open it.")) as work:
                 ballot = adoption.put_to_ballot(db, current_user, cycle, form.title.data, rules)
+                if form.mode.data == BallotMode.MIXED:  # paper and electronic in one count
+                    mixed.choose_mode(db, current_user, ballot, form.mode.data)
             if work.ok:
                 return redirect(url_for("officials.ballot_desk", ballot_id=ballot.id))
     return render_template("officials/ballot_new.html", form=form, cycle=cycle,
@@ -257,6 +266,8 @@ def close_ballot(ballot_id: int):
     db = get_session()
     ballot = _ballot(ballot_id)
     sealed = db.get(BallotSeal, ballot_id) is not None
+    if ballot.mode == BallotMode.MIXED:  # closed with its paper count (app/ballots/paper.py)
+        return redirect(url_for("officials.mixed_count", ballot_id=ballot_id))
     if request.method == "GET":
         if ballot.status != BallotStatus.OPEN:
             return _not_now(ballot_id)

@@ -23,7 +23,7 @@ from app.db import get_session, writing
 from app.forms import FlaskForm
 from app.officials import bp as officials_bp
 from app.public import bp as public_bp
-from votes import closing, hall
+from votes import closing, hall, mixed
 from votes.ballots import Ballot, BallotResult, BallotStatus
 from votes.base import DomainError
 
@@ -61,6 +61,7 @@ def _result(db, ballot: Ballot) -> dict | None:
         "digest": stored.bulletin_digest if stored is not None else None,
         "entitled": result["entitled"], "present": result["present"],
         "cast": result["ballots_cast"],
+        "split": mixed.split(db, ballot, result),  # a mixed ballot's electronic and paper parts
     }
 
 

@@ -8,6 +8,7 @@ bp = Blueprint("officials", __name__, url_prefix="/official")
 # keeps its forms, messages and views together in app/<context>/ (docs/architecture.md).
 from app.ballots import kiosk_desk as kiosk_desk_views  # noqa: E402,F401  (hall tablets)
 from app.ballots import officials as ballots_views  # noqa: E402,F401
+from app.ballots import paper as paper_views  # noqa: E402,F401  (mixed ballots' desk)
 from app.collection import officials as collection_views  # noqa: E402,F401
 from app.council import officials as council_views  # noqa: E402,F401
 from app.documents import officials as documents_views  # noqa: E402,F401

@@ -119,11 +119,11 @@ def test_paper_marks_above_the_paper_ballots_found_are_refused(db, official, peo
     for person in people[:2]:
         mixed.issue_paper(db, official, ballot, person)
     db.commit()
-    refused("invalid_totals", mixed.close_mixed, db, official, ballot,
+    refused("invalid_paper_totals", mixed.close_mixed, db, official, ballot,
             {a: (2, 1, 0), b: (0, 0, 0), c: (0, 0, 0)}, paper_ballots=2,
             unlock=unlock_all(db, ballot))
     db.rollback()
-    refused("invalid_totals", mixed.close_mixed, db, official, ballot,
+    refused("invalid_paper_totals", mixed.close_mixed, db, official, ballot,
             {a: (1, 0, 0), b: (0, 0, 0), c: (0, 0, 0)}, paper_ballots=-1,
             unlock=unlock_all(db, ballot))
 
