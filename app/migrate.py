@@ -10,8 +10,10 @@ from sqlalchemy import Connection
 
 from app.config import ROOT
 
-# Full-text search objects are made by hand in migrations, not from the models.
-SEARCH_OBJECTS = {"proposal_fts", "ix_proposals_search"}
+# Full-text search objects are made by hand in migrations, not from the models (PostgreSQL's
+# stored search vector too: the models are the same on SQLite, which has no tsvector).
+SEARCH_OBJECTS = {"proposal_fts", "ix_proposals_search", "search_vector",
+                  "ix_proposals_search_vector"}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
@@ -34,6 +36,7 @@ SQLITE_SEARCH = (
     " INSERT INTO proposal_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
     "INSERT INTO proposal_fts(proposal_fts) VALUES ('rebuild')",
 )
+# Before revision e8a4b0c6d532, which replaced this index by a stored vector and its index.
 POSTGRES_SEARCH = (
     "CREATE INDEX IF NOT EXISTS ix_proposals_search ON proposals"
     " USING gin (to_tsvector('simple', search_text))",
