@@ -120,3 +120,17 @@ def test_failures_around_the_timed_requests_are_said():
     table = report.table(result)
     assert ("0 lost, 0 duplicate, **2 failed**, **2 could not sign in**, "
             "3 sign-ins tried again") in table
+
+
+def test_the_big_screens_lag_is_said_against_the_two_second_aim():
+    result = sample_result()
+    result["cast"]["screens"] = {"screens": 200, "polls": 9000, "errors": 0, "lag_p99_s": 1.6,
+                                 "lag_max_s": 1.9, "every_s": 1.5, "ahead": 0}
+    table = report.table(result)
+    row = next(line for line in table.splitlines() if "big screens" in line)
+    assert "200, asking every 1.5 s" in row and "1.6 s at p99, 1.9 s at most" in row
+    assert "within 2 s met" in row
+    result["cast"]["screens"]["lag_max_s"] = 3.4
+    assert "within 2 s **not met**" in report.table(result)
+    del result["cast"]["screens"]  # a run from before the screens were measured
+    assert "big screens" not in report.table(result)
