@@ -51,7 +51,8 @@ class Screens:
         """Stop, and measure against the moments (time.monotonic) each cast was answered."""
         self.stop.set()
         for thread in self.threads:
-            thread.join(timeout=15)
+            if thread.ident is not None:  # started
+                thread.join(timeout=15)
         done = sorted(cast_at)
         lags = []
         for answers in self.answers:

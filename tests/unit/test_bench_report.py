@@ -134,3 +134,17 @@ def test_the_big_screens_lag_is_said_against_the_two_second_aim():
     assert "within 2 s **not met**" in report.table(result)
     del result["cast"]["screens"]  # a run from before the screens were measured
     assert "big screens" not in report.table(result)
+
+
+def test_a_screen_s_lag_is_the_age_of_the_oldest_cast_it_had_not_shown_when_replaced():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from screens import Screens
+
+    screens = Screens("http://127.0.0.1:9", 1, 2)
+    # (answered at, count shown): the first screen falls 0.5 s then 1.0 s behind; the
+    # second 0.1 s then 0.6 s.
+    screens.answers = [[(0.0, 0), (1.5, 1), (3.0, 2)], [(0.2, 0), (1.1, 1), (2.6, 2)]]
+    got = screens.finish([1.0, 2.0])
+    assert got["lag_max_s"] == 1.0 and got["polls"] == 6 and got["ahead"] == 0
