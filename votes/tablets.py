@@ -30,7 +30,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from votes.ballots import Ballot, BallotMode, BallotRosterEntry, BallotStatus, VoterRecord
+from votes.ballots import (
+    Ballot,
+    BallotMode,
+    BallotRosterEntry,
+    BallotStatus,
+    PaperIssue,
+    VoterRecord,
+)
 from votes.base import Base, DomainError, utcnow
 from votes.casting import (
     ALPHABET,
@@ -238,8 +245,10 @@ def numbered_roster(session: Session, ballot: Ballot) -> list[tuple[int, User]]:
 
 
 def _voted(session: Session, ballot: Ballot) -> set[int]:
+    """Who needs no card: they voted, or took a paper ballot at the box (a mixed ballot)."""
     return set(session.scalars(select(VoterRecord.user_id)
-                               .where(VoterRecord.ballot_id == ballot.id)))
+                               .where(VoterRecord.ballot_id == ballot.id))) | set(
+        session.scalars(select(PaperIssue.user_id).where(PaperIssue.ballot_id == ballot.id)))
 
 
 def _new_card(session: Session, actor: User, ballot: Ballot, number: int, person: User) -> Card:
@@ -277,6 +286,8 @@ def reissue_card(session: Session, actor: User, ballot: Ballot, number: int | No
     if number is None or not 1 <= number <= len(roster):
         raise DomainError("no_such_number", field="number", most=len(roster))
     person = roster[number - 1][1]
+    if session.get(PaperIssue, (ballot.id, person.id)) is not None:
+        raise DomainError("card_after_paper", field="number", number=number)
     if person.id in _voted(session, ballot):
         raise DomainError("card_after_voting", field="number", number=number)
     card = _new_card(session, actor, ballot, number, person)
@@ -322,6 +333,8 @@ def identify(session: Session, tablet_id: int, number: int | None,
         return Identification(refusal="wrong_card")
     if session.get(VoterRecord, (ballot.id, card.user_id)) is not None:
         return Identification(refusal="already_voted")
+    if session.get(PaperIssue, (ballot.id, card.user_id)) is not None:
+        return Identification(refusal="took_paper_ballot")  # the card stays unspent
     card.used = True
     entry = session.get(BallotRosterEntry, (ballot.id, card.user_id))
     if not entry.present:

@@ -231,7 +231,7 @@ def hall_review():
 
 
 ENDING = frozenset({"turn_ended", "tablet_revoked", "already_voted", "not_open",
-                    "not_on_roster"})
+                    "not_on_roster", "took_paper_ballot"})
 
 
 @public_bp.route("/hall/cast", methods=["POST"])

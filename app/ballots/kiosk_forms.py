@@ -35,6 +35,11 @@ WORDS = {
     "no_such_number": _l("There is no delegate with that number on the roster (1 to "
                          "%(most)d)."),
     "card_after_voting": _l("Delegate No. %(number)d has already voted and needs no card."),
+    "card_after_paper": _l("Delegate No. %(number)d took a paper ballot at the box and needs no "
+                           "card (unless the teller takes it back)."),
+    "took_paper_ballot": _l("You took a paper ballot at the ballot box, so you vote on paper, "
+                            "not on this tablet. If that is a mistake, ask the teller: they take "
+                            "the paper ballot back and undo the mark."),
 }
 
 

@@ -8,8 +8,9 @@ import re
 import pytest
 
 from tests.functional.ballots.kiosk_steps import cards_of, enrolled, identify, vote
+from tests.functional.ballots.mixed_builders import mixed_ballot
 from tests.functional.builders import new_ballot, refused, seat_delegates, unlock_all
-from votes import tablets
+from votes import mixed, tablets
 from votes.casting import not_voted
 from votes.closing import close_ballot
 from votes.people import Assembly
@@ -156,3 +157,20 @@ def test_tablets_only_while_the_ballot_may_be_voted_on(db, official, assembly, d
     close_ballot(db, official, ballot, unlock=unlock_all(db, ballot))
     refused("tablets_not_now", tablets.enrol_tablet, db, official, ballot, "第2排")
     refused("tablets_not_now", tablets.identify, db, tablet.id, card.number, card.code)
+
+
+def test_a_paper_taker_of_a_mixed_ballot_gets_no_card_and_cannot_start(
+        english, client, db, official, assembly, delegates):
+    ballot = mixed_ballot(db, official, assembly)
+    enrolled(client, db, official, ballot)
+    cards = cards_of(db, official, ballot)
+    mixed.issue_paper(db, official, ballot, delegates[0])  # after the cards were printed
+    db.commit()
+    refused_turn = identify(client, cards[delegates[0].id])
+    assert refused_turn.status_code == 422 and "you vote on paper" in refused_turn.text
+    assert not db.get(tablets.HallCard, (ballot.id, delegates[0].id)).used
+    assert delegates[0].id not in {c.user.id for c in tablets.issue_cards(db, official, ballot)}
+    refused("card_after_paper", tablets.reissue_card, db, official, ballot,
+            cards[delegates[0].id].number)
+    # The others vote on the tablet as in any ballot.
+    vote(client, ballot, cards_of(db, official, ballot)[delegates[1].id], "yes")
