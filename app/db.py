@@ -10,6 +10,7 @@ from flask import Flask, current_app, flash, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import writer_queue
 from votes import versions
 from votes.audit import Request as AuditRequest
 from votes.audit import record as record_audit
@@ -27,6 +28,10 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def _tune_sqlite(engine: Engine) -> None:
+    database = engine.url.database
+    take_turn = writer_queue.install(engine, database) \
+        if database not in (None, "", ":memory:") else None
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not pysqlite, open transactions, so SAVEPOINT and
@@ -48,7 +53,13 @@ def _tune_sqlite(engine: Engine) -> None:
         # A writer that must read-then-write without a race (casting a ballot) asks for
         # IMMEDIATE: it takes the write lock at BEGIN instead of failing to upgrade later.
         if connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if take_turn is not None:
+                take_turn(connection)  # in the queue of writers (app/writer_queue.py)
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                writer_queue.release(connection)
+                raise
         else:
             connection.exec_driver_sql("BEGIN")
 
