@@ -128,6 +128,10 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         # Public pages kept per language and data version (app/caching.py), in Redis when
         # REDIS_URL is set; 0 renders every page afresh.
         "PAGE_CACHE": env.get("YISHI_PAGE_CACHE", "1") != "0",
+        # Hall tablets (app/ballots/kiosk.py): wrong hall card codes allowed per tablet, and
+        # seconds the receipt stays on a tablet before it returns to its welcome screen.
+        "HALL_CODE_RATE_LIMIT": env.get("YISHI_HALL_CODE_RATE_LIMIT", "10 per minute"),
+        "HALL_RETURN_SECONDS": _positive(env, "YISHI_HALL_RETURN_SECONDS", 60),
         # 督办 thresholds, days: how late a project may run, and how long a delegate's
         # follow-up may wait without a due date, before the project is escalated.
         "ESCALATION_OVERDUE_DAYS": _positive(env, "YISHI_ESCALATION_OVERDUE_DAYS", 30),
