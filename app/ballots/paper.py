@@ -134,13 +134,13 @@ def mixed_count(ballot_id: int):
             errors.append(domain_message(work.error))
     ballot = _ballot(ballot_id)
     cast, entitled = casting.turnout(db, ballot)
+    refused = request.method == "POST" and bool(errors)
     return no_store(render_template(
         "officials/ballot_mixed_count.html", ballot=ballot, form=form, errors=errors,
         values=request.form, shares=_shares(db, ballot),
         sealed=db.get(BallotSeal, ballot.id), cast=cast, entitled=entitled,
         issued=mixed.count_issued(db, ballot.id),
-        present=closing.count_present(db, ballot.id)), 422 if errors and request.method ==
-        "POST" else 200)
+        present=closing.count_present(db, ballot.id)), 422 if refused else 200)
 
 
 def _shares(db, ballot: Ballot) -> list[BallotKeyShare]:
