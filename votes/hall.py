@@ -16,9 +16,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from votes.ballots import Ballot, BallotRosterEntry, BallotStatus
+from votes.ballots import Ballot, BallotMode, BallotRosterEntry, BallotStatus
 from votes.base import Base, DomainError, utcnow
 from votes.casting import require_teller, turnout
+from votes.mixed import count_issued
 from votes.people import User
 
 
@@ -48,6 +49,9 @@ class ScreenState:
     present: int
     cast: int
     status: BallotStatus
+    # A ballot of paper and electronic (votes/mixed.py): paper ballots handed out at the box;
+    # None for a ballot of one kind.
+    paper: int | None = None
 
 
 def default_showing(ballot: Ballot) -> Showing:
@@ -99,6 +103,9 @@ def screen_state(session: Session, ballot: Ballot) -> ScreenState:
     screen = session.get(BallotScreen, ballot.id)
     chosen = Showing(screen.showing) if screen is not None else default_showing(ballot)
     cast, entitled = turnout(session, ballot)
+    paper = None
+    if ballot.mode == BallotMode.MIXED:
+        paper = count_issued(session, ballot.id)
     return ScreenState(chosen=chosen, showing=allowed(ballot, chosen), entitled=entitled,
                        present=present_count(session, ballot), cast=cast,
-                       status=BallotStatus(ballot.status))
+                       status=BallotStatus(ballot.status), paper=paper)

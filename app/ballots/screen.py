@@ -82,8 +82,11 @@ def ballot_screen(ballot_id: int):
 @allow(PUBLIC)
 def ballot_screen_data(ballot_id: int):
     state = hall.screen_state(get_session(), _ballot(ballot_id))
-    return jsonify(showing=state.showing.value, status=state.status.value,
-                   entitled=state.entitled, present=state.present, cast=state.cast)
+    data = {"showing": state.showing.value, "status": state.status.value,
+            "entitled": state.entitled, "present": state.present, "cast": state.cast}
+    if state.paper is not None:  # a ballot of paper and electronic
+        data["paper"] = state.paper
+    return jsonify(data)
 
 
 @public_bp.route("/ballots/<int:ballot_id>/qr.svg")

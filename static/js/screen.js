@@ -7,7 +7,7 @@
   var source = body.getAttribute("data-source");
   var showing = body.getAttribute("data-showing");
   var every = parseInt(body.getAttribute("data-every"), 10) || 1500;
-  var fields = ["entitled", "present", "cast"];
+  var fields = ["entitled", "present", "cast", "paper"];
 
   function show(data) {
     if (data.showing !== showing) {

@@ -163,3 +163,17 @@ def test_a_roll_call_cannot_be_created_mixed(english, db, login, official, cycle
                            data={**RULES, "mode": "mixed", "roll_call": "y"})
     assert refused.status_code == 200
     assert db.scalars(select(Ballot)).all() == []
+
+
+def test_while_voting_the_big_screen_counts_paper_handed_out_apart(english, db, login,
+                                                                    official, opened):
+    ballot, delegates = opened
+    english.post(f"/official/ballots/{ballot.id}/paper/{delegates[0].id}")
+    english.post(f"/official/ballots/{ballot.id}/paper/{delegates[1].id}")
+    english.post("/account/logout")
+    vote(english, login, delegates[2], ballot, ["yes", "no", "no"])
+    data = english.get(f"/ballots/{ballot.id}/screen.json").get_json()
+    assert (data["cast"], data["paper"]) == (1, 2)
+    screen = english.get(f"/ballots/{ballot.id}/screen").text
+    assert re.search(r'Cast electronically</dt><dd id="screen-cast">1<', screen)
+    assert re.search(r'Paper ballots handed out</dt><dd id="screen-paper">2<', screen)
