@@ -40,9 +40,13 @@ class User(Base):
     # The community a resident is registered in (e.g. 和平社区): who may elect its council.
     community: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Part of every session's and remember-me cookie's account id: raising it (signing out,
-    # a new password) ends every session of the account, on every server and device.
+    # Part of every session's and remember-me cookie's account id: raising it ends every
+    # session of the account at once (each sign-in's own row is in votes/sessions.py).
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The sign-in (votes.sessions.AccountSession) this object was loaded for, set by the web
+    # shell: its token is the last part of the id Flask-Login keeps. Not a column.
+    session_token = None
+    account_session_id = None
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -58,7 +62,7 @@ class User(Base):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.session_token or ''}"
 
     def end_sessions(self) -> None:
         """Every session signed in until now stops working, wherever its cookie is."""

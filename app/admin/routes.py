@@ -29,8 +29,9 @@ from app.admin.forms import (
     RolesForm,
 )
 from app.auth.access import allow
+from app.auth.reset_notice import find_account, reset_secret, send_reset
 from app.db import get_session, writing
-from app.forms import choices
+from app.forms import FlaskForm, choices
 from app.messages import domain_message
 from app.opendata.downloads import csv_lines
 from app.pagination import paginate
@@ -87,7 +88,30 @@ def user(user_id: int):
             if work.ok:
                 return redirect(url_for("admin.user", user_id=user_id))
     seats = db.scalars(select(Membership).where(Membership.user_id == user_id)).all()
-    return render_template("admin/user.html", user=found, form=form, seats=seats)
+    return render_template("admin/user.html", user=found, form=form, seats=seats,
+                           reset_form=FlaskForm())
+
+
+@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+@allow("admin")
+def user_reset(user_id: int):
+    """Send the account the same one-time code it could ask for on the sign-in page."""
+    db = get_session()
+    found = db.get(User, user_id) or abort(404)
+    if FlaskForm().validate_on_submit():
+        channel = find_account(db, found.username)[1]
+        if channel is None:
+            flash(_("This account has no email address or mobile number to send a code to."),
+                  "error")
+        else:
+            with writing() as work:
+                sent = send_reset(db, found, channel, reset_secret(current_app),
+                                  issued_by=current_user)
+            if work.ok:
+                flash(_("A code to set a new password is on its way to this account.")
+                      if sent else _("This account had three codes this hour; try later."),
+                      "success" if sent else "error")
+    return redirect(url_for("admin.user", user_id=user_id))
 
 
 @bp.route("/assemblies", methods=["GET", "POST"])

@@ -1,8 +1,8 @@
-"""Accounts: register, sign in and out, change password; loads the signed-in user."""
+"""Accounts: register, sign in and out, devices, change or reset a password; the user loader."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
-from app.auth import routes  # noqa: E402,F401
+from app.auth import devices, reset, routes  # noqa: E402,F401
 from app.notices import account as notice_views  # noqa: E402,F401

@@ -1,7 +1,14 @@
 """Account forms: every label and message is translatable, limits are stated to the user."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -12,6 +19,7 @@ from wtforms.validators import (
 )
 from wtforms.validators import Email as EmailValidator
 
+from app.auth.strength import strong_password
 from app.forms import FlaskForm
 
 PASSWORD_MIN = 10
@@ -62,7 +70,8 @@ class RegisterForm(ProfileForm):
     password = PasswordField(
         _l("Password"),
         description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200),
+                    strong_password("username", "display_name", "email")],
     )
     confirm = PasswordField(
         _l("Repeat password"),
@@ -76,7 +85,7 @@ class ChangePasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200), strong_password()],
     )
     confirm = PasswordField(
         _l("Repeat new password"),
@@ -87,3 +96,45 @@ class ChangePasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
+
+
+class EndSessionForm(FlaskForm):
+    """Ends one of the account's sessions (`session_id`), or every other one (`others`)."""
+
+    session_id = IntegerField(validators=[Optional()])
+    others = BooleanField()
+    submit = SubmitField(_l("Sign out there"))
+
+
+class ResetRequestForm(FlaskForm):
+    who = StringField(
+        _l("Username, email or mobile number"),
+        validators=[DataRequired(), _not_blank, Length(max=254)],
+    )
+    submit = SubmitField(_l("Send me a code"))
+
+
+class NewPasswordForm(FlaskForm):
+    """The new password of a reset (the link's form; the code's form adds who and the code)."""
+
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200), strong_password()],
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ResetCodeForm(NewPasswordForm):
+    who = StringField(
+        _l("Username, email or mobile number"),
+        validators=[DataRequired(), _not_blank, Length(max=254)],
+    )
+    code = StringField(
+        _l("Code from the text message"), description=_l("Six digits."),
+        validators=[DataRequired(), Length(max=12)],
+    )

@@ -1,8 +1,9 @@
-"""Account pages. Sign-in attempts are rate-limited per client address."""
+"""Account pages. Sign-in attempts are rate-limited per client address and per account."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 from sqlalchemy import update
 
 from app.auth import bp
@@ -20,22 +21,11 @@ from app.auth.passwords import (
     spend_like_a_check,
     verify_password,
 )
+from app.auth.signin import describe_device, sign_in
 from app.db import get_session, writing
-from app.extensions import limiter, login_manager
+from app.extensions import limiter
 from votes.people import User, find_user, register_user
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The account a session names, if that session has not been ended since ("id:version";
-    a bare id is a session from before versions, and is signed out)."""
-    number, _, version = user_id.partition(":")
-    if not number.isdigit() or not version.isdigit():
-        return None
-    user = get_session().get(User, int(number))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
+from votes.sessions import end_session, end_sessions, start_session
 
 
 def _next_url() -> str:
@@ -88,7 +78,7 @@ def login():
             session.execute(update(User).where(User.id == user.id)
                             .values(password_hash=user.password_hash))
             session.commit()
-        login_user(user, remember=form.remember.data)
+        sign_in(user, remember=form.remember.data)
         flash(_("Welcome, %(name)s.", name=user.display_name), "success")
         return redirect(_next_url())
     return render_template("auth/login.html", form=form, next=request.args.get("next"))
@@ -110,7 +100,10 @@ def register():
                 password_hash=hash_password(form.password.data),
             )
             user.community = (form.community.data or "").strip() or None
+            row, token = start_session(get_session(), user,
+                                       describe_device(request.user_agent.string))
         if work.ok:
+            user.session_token, user.account_session_id = token, row.id
             login_user(user)
             flash(_("Your account is ready. You can now propose projects."), "success")
             return redirect(url_for("public.home"))
@@ -122,10 +115,10 @@ def register():
 @allow(SIGNED_IN)
 def logout():
     if LogoutForm().validate_on_submit():
-        # Ends the account's every session, so a copied cookie dies with this one.
+        # Ends this sign-in's session on the server, so a copy of its cookies (or its
+        # remember-me cookie) dies with it; the account's other devices stay signed in.
         session = get_session()
-        user = session.get(User, current_user.id)
-        user.end_sessions()
+        end_session(session, current_user.id, current_user.account_session_id)
         session.commit()
         logout_user()
         flash(_("You have signed out."), "success")
@@ -144,9 +137,11 @@ def change_password():
             session = get_session()
             user = session.get(User, current_user.id)
             user.password_hash = hash_password(form.password.data)
-            user.end_sessions()  # whoever knew the old password is signed out everywhere
-            session.commit()
-            login_user(user)  # ... but not the person who just changed it, here
+            # Whoever knew the old password, or holds a copy of a cookie, is signed out
+            # everywhere; this device goes on in a fresh session of its own.
+            end_sessions(session, user.id)
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+            sign_in(user, remember=cookie in request.cookies)
             flash(_("Your password has been changed; other sessions are signed out."),
                   "success")
             return redirect(url_for("public.home"))

@@ -121,6 +121,15 @@ def _prepare(app: Flask, session: Session, claim: Claim, mailer: Mailer | None,
              sms: SmsProvider | None) -> Callable[[], None]:
     """The claim turned into what goes out (an email, or a text to a number), ready to send."""
     user = session.get(User, claim.user_id)
+    first = session.get(Notification, claim.deliveries[0].notification_id)
+    if first is not None and first.kind == "password_reset":  # asked for: sent whatever
+        from app.auth.reset_notice import NothingToSend, reset_sender  # the choices
+
+        try:
+            return reset_sender(app, session, user, first, claim.channel,
+                                claim.deliveries[0].key, mailer, sms)
+        except NothingToSend as why:
+            raise _Skip(str(why)) from None
     _still_wanted(session, user, claim.channel)
     if claim.channel is Channel.SMS and sms is None:
         raise _Skip("no SMS gateway is configured (SMS_URL)")

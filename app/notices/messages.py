@@ -9,3 +9,8 @@ MESSAGES = {
     "notice_mobile_missing": _l("Your account has no mobile number yet, so no text messages "
                                 "can be sent to you."),
 }
+
+NOTIFICATIONS = {
+    "password_reset": _l("A code to set a new password was sent to you. If you did not ask "
+                         "for it, your password stays as it is."),
+}

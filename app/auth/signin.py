@@ -1,0 +1,93 @@
+"""Signing in as a session of its own: the row made at sign-in, and the loader that wants it.
+
+Flask-Login's id (in the session cookie and the remember-me cookie) is
+"user id:session_version:token"; the loader lets it in only while the account is active,
+its version unchanged and the token's row in account_sessions live. Older "id:version"
+cookies name no row and are signed out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app, request
+from flask_login import login_user
+from sqlalchemy.exc import DBAPIError
+
+from app.db import KEEPS_PAGES, get_session
+from app.extensions import login_manager
+from votes.people import User
+from votes.sessions import live_session, needs_touch, start_session, touch
+
+# The first that matches names the browser (WeChat's and QQ's built-in browsers say Safari
+# or Chrome too, so they come first; Edge and Opera say Chrome).
+_BROWSERS = (("MicroMessenger", "WeChat"), ("QQ/", "QQ"), ("MQQBrowser", "QQ Browser"),
+             ("UCBrowser", "UC Browser"), ("Edg", "Edge"), ("OPR/", "Opera"),
+             ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("CriOS", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("HarmonyOS", "HarmonyOS"), ("Android", "Android"), ("iPhone", "iPhone"),
+            ("iPad", "iPad"), ("Windows", "Windows"), ("Mac OS X", "macOS"),
+            ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def describe_device(user_agent: str | None) -> str:
+    """A coarse name for a device, "Chrome on Android": enough to recognise one's own, too
+    little to single anyone out. No address is kept with it (see docs/accounts.md)."""
+    agent = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in agent), None)
+    if browser and system:
+        return f"{browser} / {system}"
+    if browser or system:
+        return browser or system
+    word = re.match(r"[A-Za-z][A-Za-z0-9._-]{0,30}", agent)
+    return word.group(0) if word else "?"
+
+
+def sign_in(user: User, *, remember: bool = False) -> None:
+    """A new session for `user` on this device, committed, then the cookie that names it."""
+    session = get_session()
+    row, token = start_session(session, user, describe_device(request.user_agent.string))
+    session.commit()
+    user.session_token, user.account_session_id = token, row.id
+    login_user(user, remember=remember)
+
+
+def _touch(session_id: int) -> None:
+    """Note that the session was seen, in a short transaction of its own (a page read holds
+    no write lock); a busy database only makes the time a few minutes older."""
+    maker = current_app.extensions["yishi.writer_sessionmaker"]
+    writer = maker()
+    writer.info[KEEPS_PAGES] = True  # no public page shows when someone was last seen
+    try:
+        touch(writer, session_id)
+        writer.commit()
+    except DBAPIError:
+        writer.rollback()
+        current_app.logger.warning("could not note that session %s was seen", session_id)
+    finally:
+        writer.close()
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The account a cookie names, while that sign-in's session is live."""
+    parts = user_id.split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or not parts[2]:
+        return None
+    number, version, token = parts
+    session = get_session()
+    user = session.get(User, int(number))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    row = live_session(session, user.id, token)
+    if row is None:
+        return None
+    user.session_token, user.account_session_id = token, row.id
+    # Only on reads: a write request's session is the writer already (and commits its own).
+    if request.method in ("GET", "HEAD") and needs_touch(row):
+        # The page's reading transaction ends first (it is begun again at the next query,
+        # seeing the write), so no snapshot older than the write outlives it.
+        session.rollback()
+        _touch(user.account_session_id)
+    return user
