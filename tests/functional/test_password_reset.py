@@ -236,7 +236,12 @@ def test_an_admin_sends_a_code_from_the_account_page(app, client, db, mailing, g
     reset = db.scalar(select(PasswordReset).where(PasswordReset.user_id == user.id))
     assert reset.issued_by_id == admin.id and reset.channel == "sms"
     deliver_due(mailing)
-    assert enter(browser(app), "13400134000", sms_code(gateway)).status_code == 302
+    reader = browser(app)
+    assert enter(reader, "13400134000", sms_code(gateway)).status_code == 302
+    # The person's own list of notices says a code was sent, and shows no code.
+    notices = reader.get("/resident/notifications")
+    assert "A code to set a new password was sent to you" in notices.text
+    assert sms_code(gateway) not in notices.text
 
 
 def test_only_an_admin_sends_codes_to_others(client, db, person, make_user, login):
