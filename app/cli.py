@@ -97,14 +97,21 @@ def db_revision(message: str) -> None:
 @click.password_option()
 @with_appcontext
 def create_admin(username: str, display_name: str, password: str) -> None:
+    from flask_babel import force_locale
+
     from app.auth.forms import PASSWORD_MIN
     from app.auth.passwords import hash_password
+    from app.auth.strength import weakness
     from app.db import get_session
     from votes.base import DomainError
     from votes.people import Role, register_user
 
     if len(password) < PASSWORD_MIN:
         raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
+    with force_locale("en"):  # the command line speaks English, outside any request
+        weak = weakness(password, (username, display_name))
+    if weak is not None:  # the same rule as every new password on the site
+        raise click.ClickException(f"Not created: {weak}")
     session = get_session()
     try:
         register_user(

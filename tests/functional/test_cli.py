@@ -23,6 +23,9 @@ def test_create_admin_refuses_a_short_password_and_a_taken_name(app, db, make_us
     short = runner.invoke(args=["create-admin", "--username", "boss", "--name", "x",
                                 "--password", "short"])
     assert short.exit_code != 0 and "at least" in short.output
+    weak = runner.invoke(args=["create-admin", "--username", "boss", "--name", "x",
+                               "--password", "password1234"])
+    assert weak.exit_code != 0 and "easy to guess" in weak.output
     assert find_user(db, "boss") is None
     make_user(username="taken")
     taken = runner.invoke(args=["create-admin", "--username", "taken", "--name", "x",
