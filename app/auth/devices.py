@@ -7,7 +7,7 @@ from flask_login import current_user, logout_user
 from app.auth import bp
 from app.auth.access import SIGNED_IN, allow
 from app.auth.forms import EndSessionForm
-from app.db import get_session
+from app.db import KEEPS_PAGES, get_session
 from votes.sessions import end_session, end_sessions, live_sessions
 
 
@@ -18,6 +18,7 @@ def sessions():
     this_one = current_user.account_session_id
     if form.validate_on_submit():
         db = get_session()
+        db.info[KEEPS_PAGES] = True  # no public page shows who is signed in
         if form.others.data:
             count = end_sessions(db, current_user.id, keep=this_one)
             db.commit()

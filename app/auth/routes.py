@@ -22,7 +22,7 @@ from app.auth.passwords import (
     verify_password,
 )
 from app.auth.signin import describe_device, sign_in
-from app.db import get_session, writing
+from app.db import KEEPS_PAGES, get_session, writing
 from app.extensions import limiter
 from votes.people import User, find_user, register_user
 from votes.sessions import end_session, end_sessions, start_session
@@ -118,6 +118,7 @@ def logout():
         # Ends this sign-in's session on the server, so a copy of its cookies (or its
         # remember-me cookie) dies with it; the account's other devices stay signed in.
         session = get_session()
+        session.info[KEEPS_PAGES] = True  # no public page shows who is signed in
         end_session(session, current_user.id, current_user.account_session_id)
         session.commit()
         logout_user()

@@ -48,6 +48,8 @@ def describe_device(user_agent: str | None) -> str:
 def sign_in(user: User, *, remember: bool = False) -> None:
     """A new session for `user` on this device, committed, then the cookie that names it."""
     session = get_session()
+    # No public page shows who is signed in: the cached pages stay (app/caching.py).
+    session.info[KEEPS_PAGES] = True
     row, token = start_session(session, user, describe_device(request.user_agent.string))
     session.commit()
     user.session_token, user.account_session_id = token, row.id

@@ -362,3 +362,15 @@ def test_a_page_is_kept_by_each_process_and_shared_through_redis(tmp_path, share
     b.extensions["yishi.local_pages"] = LRUCache(maxsize=100, getsizeof=lambda v: len(v[0]))
     assert served(b) == ("hit", first.data)  # too big to keep here: Redis still has it
     assert not b.extensions["yishi.local_pages"]
+
+
+def test_signing_in_and_out_keeps_the_cached_pages(app, client, db, login, make_user):
+    """A hall of delegates signing in must not empty the cache every reader is served from:
+    no public page shows who is signed in."""
+    person = make_user()
+    before = versions.current(db).number
+    login(person)
+    client.post("/account/logout")
+    db.expire_all()
+    assert versions.current(db).number == before
+    assert "/account/login" in client.get("/account/profile").headers.get("Location", "")
