@@ -28,7 +28,7 @@ from votes.ballots import Ballot, BallotResult, BallotStatus
 from votes.base import DomainError
 
 # How often the screen asks for the turnout, in milliseconds (the page's data-every).
-POLL_MS = 1500
+POLL_MS = 1000
 
 
 class ScreenForm(FlaskForm):

@@ -127,3 +127,24 @@ def test_a_draft_has_no_screen(client, db, official, assembly, seated):
     draft = new_ballot(db, official, assembly, opened=False)
     assert client.get(f"/ballots/{draft.id}/screen").status_code == 404
     assert client.get(f"/ballots/{draft.id}/screen.json").status_code == 404
+
+
+def test_the_screens_feed_is_kept_half_a_second_at_most(make_app, connection, db, ballot,
+                                                         seated, monkeypatch):
+    """Two hundred screens asking every second cost one render per half second: a cast
+    shows at the next half second, and the kept answer costs no query."""
+    from app import caching
+    from tests.functional.builders import statements_on
+
+    visitor = make_app(PAGE_CACHE=True).test_client()
+    now = [1_000_000.0]
+    monkeypatch.setattr(caching, "_now", lambda: now[0])
+    feed = f"/ballots/{ballot.id}/screen.json"
+    assert visitor.get(feed).get_json()["cast"] == 0
+    cast_all(db, ballot, seated[:2], marks(ballot, {0}))
+    now[0] += 0.3  # the same half second: the kept answer, asked of no database
+    with statements_on(connection) as statements:
+        kept = visitor.get(feed)
+    assert kept.get_json()["cast"] == 0 and statements == []
+    now[0] += 0.3  # the next half second: the casts show
+    assert visitor.get(feed).get_json()["cast"] == 2
