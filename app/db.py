@@ -116,9 +116,10 @@ def init_app(app: Flask) -> None:
     # writes after. On SQLite a reading transaction cannot always become a writer while
     # another writes ("database is locked" at once); starting with BEGIN IMMEDIATE makes
     # such requests wait their turn (busy timeout) instead. PostgreSQL ignores the option.
+    writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+    app.extensions["yishi.writer_engine"] = writer
     app.extensions["yishi.writer_sessionmaker"] = sessionmaker(
-        bind=engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False,
-        class_=AppSession)
+        bind=writer, expire_on_commit=False, class_=AppSession)
     app.teardown_appcontext(_close_session)
 
 
@@ -141,8 +142,21 @@ def begin_writing(session: Session) -> None:
     """
     from votes.casting import begin_write
 
+    if _began_as_writer(session):
+        return  # SQLite: it took the write lock at BEGIN; nobody has written since
     session.rollback()
     begin_write(session)
+
+
+def _began_as_writer(session: Session) -> bool:
+    """The session's transaction began with BEGIN IMMEDIATE (a request that may write, on
+    SQLite): it already holds the one write lock, so ending it would only let others pass and
+    send this request to the back of the writers' queue (app/writer_queue.py)."""
+    if not session.in_transaction() or session.in_nested_transaction():
+        return False
+    connection = session.connection()
+    return connection.dialect.name == "sqlite" \
+        and connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE"
 
 
 # Roles whose every write is audited (votes/audit.py), whatever page it is made on.
@@ -222,6 +236,7 @@ def writing(form=None, *, begin: bool = False, success: str | None = None,
     from app.messages import report
 
     session = get_session()
+    _write_from_here(session)
     if begin:
         begin_writing(session)
     audit = _audited()
@@ -240,15 +255,38 @@ def writing(form=None, *, begin: bool = False, success: str | None = None,
         if not quiet:
             report(error, form)
         work.error = error
+        _read_from_here(session)
         return
     except BaseException:
         session.rollback()
         if undo is not None:
             undo()
         raise
+    _read_from_here(session)
     work.ok = True
     if success:
         flash(success, "success")
+
+
+READING = "yishi.reading"
+
+
+def _read_from_here(session: Session) -> None:
+    """The unit of work is over: what the request reads next (to render its page) begins as
+    a plain read, which on SQLite takes no turn in the writers' queue and holds no write
+    lock while the page renders."""
+    writer = current_app.extensions.get("yishi.writer_engine")
+    if writer is not None and session.bind is writer and not session.in_transaction():
+        session.bind = current_app.extensions["yishi.engine"]
+        session.info[READING] = True
+
+
+def _write_from_here(session: Session) -> None:
+    """A second unit of work in one request begins as a writer again."""
+    if session.info.pop(READING, False):
+        if session.in_transaction():
+            session.rollback()  # the read since the last commit ends
+        session.bind = current_app.extensions["yishi.writer_engine"]
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -15,7 +15,7 @@ from flask_login import login_user
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.db import KEEPS_PAGES, get_session
+from app.db import KEEPS_PAGES, WRITE_METHODS, get_session
 from app.extensions import login_manager
 from votes.people import User
 from votes.sessions import live_session, needs_touch, start_session, touch
@@ -86,6 +86,8 @@ def load_user(user_id: str) -> User | None:
         return None
     number, version, token = parts
     session = get_session()
+    if request.method in WRITE_METHODS and session.get_bind().dialect.name == "sqlite":
+        return _load_for_writing(session, int(number), int(version), token)
     user = session.get(User, int(number))
     if user is None or not user.active or user.session_version != int(version):
         return None
@@ -99,4 +101,22 @@ def load_user(user_id: str) -> User | None:
         # seeing the write), so no snapshot older than the write outlives it.
         session.rollback()
         _touch(user.account_session_id)
+    return user
+
+
+def _load_for_writing(session, number: int, version: int, token: str) -> User | None:
+    """On SQLite a request that may write begins as a writer at its first query, and waits
+    its turn for the one write lock (app/writer_queue.py). Looking the person up is only a
+    read: done in a reading session of its own, it takes no turn, and the account joins the
+    request's session without a query, so the request queues once, when its view writes."""
+    with current_app.extensions["yishi.sessionmaker"]() as reader:
+        user = reader.get(User, number)
+        if user is None or not user.active or user.session_version != version:
+            return None
+        row = live_session(reader, user.id, token)
+        if row is None:
+            return None
+        row_id = row.id
+        user = session.merge(user, load=False)  # as loaded; closing the reader ends the read
+    user.session_token, user.account_session_id = token, row_id
     return user

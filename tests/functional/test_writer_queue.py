@@ -92,3 +92,57 @@ def test_a_second_writer_begins_only_after_the_first_ends(database):
         thread.join(timeout=30)
     assert order == ["first began", "first ends", "second began", "second ends"]
     assert turn_is_free(path)
+
+
+def test_a_delegate_s_cast_takes_its_turn_once(tmp_path):
+    """Looking the delegate up and reading the ballot take no second turn: the request
+    begins as the writer once and stays it (app/auth/signin.py, app/db.begin_writing)."""
+    from datetime import date
+
+    from sqlalchemy import event
+
+    from app import create_app
+    from app.auth.passwords import hash_password
+    from tests.conftest import PASSWORD, environ_for
+    from votes.ballots import CastBallot
+    from votes.casting import create_ballot, open_ballot
+    from votes.people import Assembly, Role, add_member, register_user
+    from votes.rules import BallotRules
+
+    url = f"sqlite:///{tmp_path / 'cast.db'}"
+    upgrade(url)
+    app = create_app(overrides={"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "100 per minute"},
+                     environ=environ_for(tmp_path, DATABASE_URL=url))
+    with app.extensions["yishi.sessionmaker"]() as s:
+        official = register_user(s, username="clerk", display_name="工作人员",
+                                 password_hash="-", roles=(Role.ADMIN, Role.OFFICIAL))
+        assembly = Assembly(kind="congress", name="排队区人大", area="排队区",
+                            term_start=date(2024, 1, 1), term_end=date(2030, 12, 31))
+        s.add(assembly)
+        delegate = register_user(s, username="daibiao", display_name="代表",
+                                 password_hash=hash_password(PASSWORD), roles=(Role.DELEGATE,))
+        add_member(s, assembly, delegate, official, joined_on=date(2024, 1, 1))
+        ballot = create_ballot(s, official, assembly, "motion", None, "排队票决",
+                               BallotRules(seats=1), [{"title": t} for t in "甲乙"])
+        s.commit()
+        open_ballot(s, official, ballot)
+        s.commit()
+        ballot_id, options = ballot.id, [o.id for o in ballot.options]
+    browser = app.test_client()
+    browser.post("/account/login", data={"username": "daibiao", "password": PASSWORD})
+    marks = {f"option-{options[0]}": "yes", f"option-{options[1]}": "no"}
+    begins: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    engine = app.extensions["yishi.engine"]
+    event.listen(engine, "before_cursor_execute", seen)
+    cast = browser.post(f"/delegate/ballots/{ballot_id}/cast", data=marks)
+    event.remove(engine, "before_cursor_execute", seen)
+    assert cast.status_code == 200 and 'id="receipt"' in cast.text
+    assert begins.count("BEGIN IMMEDIATE") == 1
+    with app.extensions["yishi.sessionmaker"]() as s:
+        assert s.query(CastBallot).count() == 1
+    engine.dispose()
