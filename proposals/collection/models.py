@@ -119,7 +119,7 @@ class Proposal(Base):
         Index("ix_proposals_category_created", "category", "created_at"),
         Index("ix_proposals_community", "district", "street", "community"),
         Index("ix_proposals_proposer", "proposer_id"),
-        Index("ix_proposals_visible_created", "hidden", "created_at"),
+        Index("ix_proposals_visible_created", "hidden", "created_at", "id"),
         # The list's usual filter, counted and ordered from the index alone.
         Index("ix_proposals_filter", "cycle_id", "category", "community", "hidden",
               "created_at", "cosign_count", "comment_count"),
