@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 
 from proposals.requests.models import HolidayArrangement, HolidayDay
-from votes.audit import AuditEntry
 from tests.conftest import csrf_token
 from tests.functional.requests.samples import MOMENT
+from votes.audit import AuditEntry
 
 PAGE = "/admin/requests/holidays"
 GOOD = {"year": "2027", "days_off": "2027-01-01\r\n2027-02-05..2027-02-13",
