@@ -134,15 +134,15 @@ def test_manual_progress_needs_a_reason(client, db, login, unit_official, projec
     with pytest.raises(DomainError, match="required"):
         implementation.set_milestones(db, unit_official, project, [], mode="manual")
     db.rollback()
-    login(unit_official)
-    no_reason = client.post(f"/official/projects/{project.id}/milestones",
-                            data={"mode": "manual", "manual_reason": ""})
-    assert no_reason.status_code == 200 and 'aria-invalid="true"' in no_reason.text
     with pytest.raises(DomainError, match="percent_not_manual"):
         implementation.report_progress(db, unit_official, project, reported_on=date(2027, 8, 1),
                                        today=date(2027, 8, 1), body="x", percent=10,
                                        reason="估算")
-    db.rollback()
+    db.rollback()  # before signing in: it would undo the sign-in's session row too
+    login(unit_official)
+    no_reason = client.post(f"/official/projects/{project.id}/milestones",
+                            data={"mode": "manual", "manual_reason": ""})
+    assert no_reason.status_code == 200 and 'aria-invalid="true"' in no_reason.text
     client.post(f"/official/projects/{project.id}/milestones", data={
         "mode": "manual", "manual_reason": "电梯安装按栋推进，节点难以加权。",
         **{f"milestones-{i}-{k}": v for i, m in enumerate(project.milestones)
