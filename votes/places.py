@@ -1,0 +1,262 @@
+"""Places as records: the district, its streets (街道) and their communities (社区).
+
+A place has a code (the statistical division code an operator uses, e.g. 110105001001) and
+a name; a community sits in a street, a street in a district. A community's name is unique
+in the site, because the proposals, councils and requests that were entered before places
+were records still name their community by text; the register of residents
+(`votes.residence`) points at a community by key.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from votes.base import Base, DomainError, utcnow
+from votes.people import Role, User
+
+NAME_MAX = 40
+CODE_MAX = 20
+CODE_SHAPE = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+
+
+class Level(enum.StrEnum):
+    DISTRICT = "district"  # 区
+    STREET = "street"  # 街道 / 乡镇
+    COMMUNITY = "community"  # 社区 / 村
+
+
+PARENT_LEVEL = {Level.STREET: Level.DISTRICT, Level.COMMUNITY: Level.STREET}
+
+
+class Place(Base):
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(12))
+    code: Mapped[str] = mapped_column(String(CODE_MAX), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Place | None] = relationship(remote_side=[id])
+
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+
+    @property
+    def street(self) -> Place | None:
+        return self.parent if self.level == Level.COMMUNITY else None
+
+    def __repr__(self) -> str:
+        return f"<Place {self.level} {self.name}>"
+
+
+class PlaceKeeper(Base):
+    """An official who keeps the register of residents of a place (a street covers its
+    communities), named by the admin."""
+
+    __tablename__ = "place_keepers"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    place_id: Mapped[int] = mapped_column(
+        ForeignKey("places.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+    place: Mapped[Place] = relationship()
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    """One place as an import or a form gives it: the parent named by its code."""
+
+    level: str
+    code: str
+    name: str
+    parent_code: str | None = None
+
+
+def require_admin(actor: User) -> None:
+    if not actor.has_role(Role.ADMIN):
+        raise DomainError("forbidden")
+
+
+def _clean(row: PlaceRow) -> PlaceRow:
+    try:
+        level = Level(row.level)
+    except ValueError:
+        raise DomainError("invalid_choice", field="level") from None
+    code, name = (row.code or "").strip(), (row.name or "").strip()
+    if not CODE_SHAPE.match(code):
+        raise DomainError("place_code_shape", code=code)
+    if not name:
+        raise DomainError("required", field="name")
+    if len(name) > NAME_MAX:
+        raise DomainError("too_long", field="name", max=NAME_MAX)
+    parent = (row.parent_code or "").strip() or None
+    if level == Level.DISTRICT and parent:
+        raise DomainError("place_district_parent")
+    if level != Level.DISTRICT and not parent:
+        raise DomainError("place_parent_needed")
+    return PlaceRow(level.value, code, name, parent)
+
+
+def by_code(session: Session, code: str) -> Place | None:
+    return session.scalar(select(Place).where(Place.code == code.strip()))
+
+
+def community_named(session: Session, name: str | None) -> Place | None:
+    if not name:
+        return None
+    return session.scalar(select(Place).where(
+        Place.level == Level.COMMUNITY.value, Place.name == name.strip()))
+
+
+def add_places(session: Session, actor: User, rows: Sequence[PlaceRow]) -> list[Place]:
+    """Add places in order (a parent before its children); all or none.
+
+    Raises DomainError with the row number (1-based) in its `row` parameter when one is
+    wrong, after nothing was written.
+    """
+    require_admin(actor)
+    added: list[Place] = []
+    pending: dict[str, Place] = {}
+    communities: set[str] = set()
+    with session.begin_nested():
+        for n, raw in enumerate(rows, start=1):
+            try:
+                row = _clean(raw)
+                if row.code in pending or by_code(session, row.code) is not None:
+                    raise DomainError("place_code_taken", code=row.code)
+                parent = None
+                if row.parent_code:
+                    parent = pending.get(row.parent_code) or by_code(session, row.parent_code)
+                    if parent is None:
+                        raise DomainError("place_parent_unknown", code=row.parent_code)
+                    if parent.level != PARENT_LEVEL[Level(row.level)]:
+                        raise DomainError("place_parent_level", code=row.parent_code)
+                    siblings = {p.name for p in pending.values() if p.parent is parent}
+                    if row.name in siblings or session.scalar(select(Place.id).where(
+                            Place.parent_id == parent.id, Place.name == row.name)):
+                        raise DomainError("place_name_taken", name=row.name)
+                if row.level == Level.COMMUNITY:
+                    if row.name in communities or community_named(session, row.name):
+                        raise DomainError("community_name_taken", name=row.name)
+                    communities.add(row.name)
+            except DomainError as error:
+                error.params.setdefault("row", n)
+                raise
+            place = Place(level=row.level, code=row.code, name=row.name, parent=parent)
+            session.add(place)
+            pending[row.code] = place
+            added.append(place)
+        session.flush()
+    return added
+
+
+def rename_place(session: Session, actor: User, place: Place, name: str) -> None:
+    require_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("required", field="name")
+    if len(name) > NAME_MAX:
+        raise DomainError("too_long", field="name", max=NAME_MAX)
+    if name == place.name:
+        return
+    if place.level == Level.COMMUNITY and community_named(session, name):
+        raise DomainError("community_name_taken", name=name)
+    if session.scalar(select(Place.id).where(Place.parent_id == place.parent_id,
+                                             Place.name == name, Place.id != place.id)):
+        raise DomainError("place_name_taken", name=name)
+    old = place.name
+    place.name = name
+    if place.level == Level.COMMUNITY:
+        # The accounts that name their community by text follow the record.
+        for user in session.scalars(select(User).where(User.community == old)):
+            user.community = name
+    session.flush()
+
+
+def all_places(session: Session) -> list[Place]:
+    """Every place, each district followed by its streets, each by its communities."""
+    rows = list(session.scalars(select(Place).order_by(Place.code)))
+    children: dict[int | None, list[Place]] = {}
+    for place in rows:
+        children.setdefault(place.parent_id, []).append(place)
+    ordered: list[Place] = []
+
+    def walk(parent_id: int | None) -> None:
+        for place in children.get(parent_id, []):
+            ordered.append(place)
+            walk(place.id)
+
+    walk(None)
+    return ordered
+
+
+def communities(session: Session) -> list[Place]:
+    """Every community, by street then name: what a form offers."""
+    return [p for p in all_places(session) if p.level == Level.COMMUNITY]
+
+
+def community_choices(session: Session) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(street name, [(community name, community name)]) for a grouped <select>."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for place in communities(session):
+        street = place.parent.name if place.parent else ""
+        groups.setdefault(street, []).append((place.name, place.name))
+    return list(groups.items())
+
+
+def covers(place: Place, community: Place) -> bool:
+    """Whether `place` is `community` or one of the places above it."""
+    at: Place | None = community
+    while at is not None:
+        if at.id == place.id:
+            return True
+        at = at.parent
+    return False
+
+
+def keeps_register(session: Session, actor: User, community: Place) -> bool:
+    """Whether the actor may keep this community's register: an official named for the
+    community or its street (or district), or an admin."""
+    if actor.has_role(Role.ADMIN):
+        return True
+    if not actor.has_role(Role.OFFICIAL):
+        return False
+    kept = session.scalars(select(PlaceKeeper).where(PlaceKeeper.user_id == actor.id))
+    return any(covers(k.place, community) for k in kept)
+
+
+def kept_communities(session: Session, actor: User) -> list[Place]:
+    return [c for c in communities(session) if keeps_register(session, actor, c)]
+
+
+def name_keeper(session: Session, actor: User, official: User, place: Place) -> None:
+    require_admin(actor)
+    if not official.has_role(Role.OFFICIAL):
+        raise DomainError("keeper_not_official", name=official.display_name)
+    if session.get(PlaceKeeper, (official.id, place.id)) is None:
+        session.add(PlaceKeeper(user_id=official.id, place_id=place.id))
+        session.flush()
+
+
+def remove_keeper(session: Session, actor: User, official_id: int, place_id: int) -> None:
+    require_admin(actor)
+    keeper = session.get(PlaceKeeper, (official_id, place_id))
+    if keeper is not None:
+        session.delete(keeper)
+        session.flush()
+
+
+def keepers(session: Session) -> list[PlaceKeeper]:
+    return list(session.scalars(select(PlaceKeeper).order_by(PlaceKeeper.place_id,
+                                                             PlaceKeeper.user_id)))
