@@ -1,5 +1,6 @@
 """Tables of 接诉即办: requests, their public history, units, limits, pauses, ratings, 督办,
-and the holiday arrangements an administrator enters for years chinesecalendar does not know."""
+duplicates merged into one request and its co-requesters, the hotline's callers, and the
+holiday arrangements an administrator enters for years chinesecalendar does not know."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class Status(enum.StrEnum):
     REPLIED = "replied"  # 办理答复, awaiting the requester's rating
     REOPENED = "reopened"  # rated unsatisfied: handled again by the same unit
     CLOSED = "closed"  # rated 满意 or 基本满意
+    MERGED = "merged"  # a duplicate, closed into the request about the same thing
 
 
 class Rating(enum.StrEnum):
@@ -146,17 +148,32 @@ class Request(Base):
     resolve_due_at: Mapped[datetime | None]  # moved on by every pause once it ends
     replied_at: Mapped[datetime | None]
     reply: Mapped[str | None] = mapped_column(Text)
-    closed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]  # closed by its rating, or merged into another
     supervised: Mapped[bool] = mapped_column(default=False)  # on the 督办 list
+    # The 12345 hotline's ticket (工单号) of an imported request: one request per ticket.
+    ticket: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # A duplicate's main request (merging.py): never itself merged, so no chain.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
 
     unit: Mapped[Unit | None] = relationship()
     events: Mapped[list[RequestEvent]] = relationship(order_by="RequestEvent.id", viewonly=True)
+    merged_into: Mapped[Request | None] = relationship(remote_side=[id], viewonly=True)
+    duplicates: Mapped[list[Request]] = relationship(order_by="Request.id", viewonly=True)
+    co_requesters: Mapped[list[CoRequester]] = relationship(
+        order_by="CoRequester.added_at", viewonly=True,
+        primaryjoin="Request.id == CoRequester.request_id")
+    # For the officials handling it only: the caller's name and number (never public).
+    caller: Mapped[Caller | None] = relationship(viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("year", "seq"),
         CheckConstraint(_in("urgency", Urgency), name="urgency_known"),
         CheckConstraint(_in("channel", Channel), name="channel_known"),
         CheckConstraint(_in("status", Status), name="status_known"),
+        CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)",
+                        name="merged_into_set"),
+        CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id",
+                        name="not_merged_into_itself"),
         Index("ix_requests_status_raised", "status", "raised_at"),
         Index("ix_requests_community", "community"),
         Index("ix_requests_dispatched", "dispatched_at"),
@@ -234,6 +251,44 @@ class RequestRating(Base):
         CheckConstraint(_in("rating", Rating), name="rating_known"),
         Index("ix_request_ratings_rated", "round", "rated_at"),
     )
+
+
+class CoRequester(Base):
+    """The requester of a duplicate merged into this request: told now, and of its reply and
+    closing; they may rate its reply once (their rating counts in the satisfaction rate, as
+    the requester's first rating does: rates.py). Never shown to the public."""
+
+    __tablename__ = "request_co_requesters"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    merged_from_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))  # their duplicate
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rating: Mapped[str | None] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_round: Mapped[int | None]
+    rated_unit_id: Mapped[int | None] = mapped_column(ForeignKey("request_units.id"))
+    rated_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+    merged_from: Mapped[Request] = relationship(foreign_keys=[merged_from_id], viewonly=True)
+
+    __table_args__ = (
+        CheckConstraint(_in("rating", Rating), name="rating_known"),
+        CheckConstraint("(rating IS NULL) = (rated_at IS NULL)", name="rated_at_set"),
+        Index("ix_request_co_requesters_rated", "rated_at"),
+    )
+
+
+class Caller(Base):
+    """A 12345 caller's name and number as the hotline's export gives them, kept apart from
+    the request's row: for the officials handling it only, never on a public page."""
+
+    __tablename__ = "request_callers"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
 
 
 class Escalation(Base):
