@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from proposals.requests import rates
 from proposals.requests.clock import TZ
 from proposals.requests.models import (
+    CoRequester,
     Escalation,
     Pause,
     Request,
@@ -46,14 +47,24 @@ def by_number(session: Session, number: str) -> Request | None:
 
 def raised_by(session: Session, user: User) -> list[Request]:
     return list(session.scalars(select(Request).where(Request.requester_id == user.id)
-                                .options(selectinload(Request.unit))
+                                .options(selectinload(Request.unit),
+                                         selectinload(Request.merged_into))
                                 .order_by(Request.raised_at.desc(), Request.id.desc())))
 
 
-def awaiting_dispatch() -> Select:
-    """The dispatch desk: received and not yet sent to a unit, urgent and oldest first."""
-    return select(Request).where(Request.status == Status.RAISED.value).order_by(
-        (Request.urgency == "urgent").desc(), Request.raised_at, Request.id)
+def awaiting_dispatch(community: str | None = None) -> Select:
+    """The dispatch desk: received and not yet sent to a unit, urgent and oldest first; with
+    `community`, that community's queue."""
+    stmt = select(Request).where(Request.status == Status.RAISED.value)
+    if community:
+        stmt = stmt.where(Request.community == community)
+    return stmt.order_by((Request.urgency == "urgent").desc(), Request.raised_at, Request.id)
+
+
+def awaiting_communities(session: Session) -> list[str]:
+    """The communities with a request on the dispatch desk, for its filter."""
+    return list(session.scalars(select(Request.community).where(
+        Request.status == Status.RAISED.value).distinct().order_by(Request.community)))
 
 
 def unit_queue(session: Session, unit: Unit) -> list[Request]:
@@ -111,24 +122,33 @@ def _bounds(month: tuple[int, int]) -> tuple[datetime, datetime]:
 
 
 def month_facts(session: Session, month: tuple[int, int]):
-    """(dispatches, handlings, first ratings) of every unit that touch the month."""
+    """(dispatches, handlings, first ratings) of every unit that touch the month. A merged
+    duplicate gives none (the main request counts once); each co-requester's one rating is
+    a first rating of its own (rates.py)."""
     start, end = _bounds(month)
+    counted = Request.merged_into_id.is_(None)
     dispatches = [rates.Dispatch(unit_id=r.unit_id, dispatched_at=r.dispatched_at,
                                  sign_due=r.sign_due_at, signed_at=r.signed_at)
                   for r in session.execute(select(
                       Request.unit_id, Request.dispatched_at, Request.sign_due_at,
                       Request.signed_at).where(Request.dispatched_at >= start,
-                                               Request.dispatched_at < end))]
+                                               Request.dispatched_at < end, counted))]
     handlings = [rates.Handling(unit_id=r.unit_id, resolve_due=r.resolve_due_at,
                                 replied_at=r.replied_at)
                  for r in session.execute(select(
-                     Round.unit_id, Round.resolve_due_at, Round.replied_at).where(
-                     Round.resolve_due_at >= start, Round.resolve_due_at < end))]
+                     Round.unit_id, Round.resolve_due_at, Round.replied_at).join(
+                     Request, Request.id == Round.request_id).where(
+                     Round.resolve_due_at >= start, Round.resolve_due_at < end, counted))]
     first = [rates.FirstRating(unit_id=r.unit_id, rated_at=r.rated_at, rating=r.rating)
              for r in session.execute(select(
-                 RequestRating.unit_id, RequestRating.rated_at, RequestRating.rating).where(
+                 RequestRating.unit_id, RequestRating.rated_at, RequestRating.rating).join(
+                 Request, Request.id == RequestRating.request_id).where(
                  RequestRating.round == 0, RequestRating.rated_at >= start,
-                 RequestRating.rated_at < end))]
+                 RequestRating.rated_at < end, counted))]
+    first += [rates.FirstRating(unit_id=r.rated_unit_id, rated_at=r.rated_at, rating=r.rating)
+              for r in session.execute(select(
+                  CoRequester.rated_unit_id, CoRequester.rated_at, CoRequester.rating).where(
+                  CoRequester.rated_at >= start, CoRequester.rated_at < end))]
     return dispatches, handlings, first
 
 

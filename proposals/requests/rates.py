@@ -12,6 +12,14 @@ it is decided, and so on — so a rate never counts as late what may still be on
   A request reopened after an unsatisfied rating is due again: each handling counts.
 - Satisfaction rate (满意率): of the requests the unit answered that were first rated in
   the month, the share rated 满意 or 基本满意. A request counts once, by its first rating.
+
+Merged duplicates (merging.py): a request merged into another is about the same thing, so it
+is left out of all three rates — its dispatch, its handlings and its ratings — and the thing
+asked counts once, as the main request. Its requester becomes a co-requester of the main
+request and may rate its reply once: that rating counts in the satisfaction rate as a first
+rating of its own (for the unit answering when they rated, in the month they rated), so
+each person asked is heard once whichever of the requests the desk kept as the main one.
+The queries hand these rules plain facts (queries.month_facts); nothing here changes.
 """
 
 from __future__ import annotations

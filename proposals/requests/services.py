@@ -19,6 +19,7 @@ from proposals.requests.calendar import work_calendar
 from proposals.requests.models import (
     Category,
     Channel,
+    CoRequester,
     Escalation,
     Ground,
     Pause,
@@ -152,6 +153,15 @@ def _tell(session: Session, user_id: int | None, kind: str, request: Request, **
     if user_id is not None:
         notify(session, [user_id], kind, None, number=request.number, title=request.title,
                **params)
+
+
+def _tell_co_requesters(session: Session, request: Request, kind: str) -> None:
+    """The same step told to the requesters of the duplicates merged into it (merging.py)."""
+    for row in session.execute(select(CoRequester.user_id, Request.number).join(
+            Request, Request.id == CoRequester.merged_from_id).where(
+            CoRequester.request_id == request.id).order_by(CoRequester.user_id)):
+        notify(session, [row.user_id], kind, None, number=request.number,
+               title=request.title, duplicate=row.number)
 
 
 def _day(moment: datetime) -> str:
@@ -352,6 +362,7 @@ def reply(session: Session, actor: User, request: Request, *, text: str, now: da
     _resolve(session, request, Ground.RESOLVE_OVERDUE, now)
     _log(session, request, "replied", role="unit", actor=actor, now=now, note=text)
     _tell(session, request.requester_id, "request_replied", request)
+    _tell_co_requesters(session, request, "request_replied_co")
     session.flush()
     return request
 
@@ -398,6 +409,7 @@ def rate(session: Session, actor: User, request: Request, *, rating: str, commen
              note=chosen.value)
         for ground in Ground:
             _resolve(session, request, ground, now)
+        _tell_co_requesters(session, request, "request_closed_co")
     session.flush()
     return request
 
