@@ -17,12 +17,13 @@ from app.implementation import messages as implementation_words
 from app.money import yuan
 from app.notices import messages as notice_words
 from app.requests import messages as request_words
+from app.residence import messages as residence_words
 from votes.base import DomainError
 
 # Each context keeps its own words in app/<context>/messages.py; the tables below join them
 # here, explicitly, so a message exists whether or not that context's views were imported.
 _CONTEXT_WORDS = (ballot_words, collection_words, implementation_words, evaluation_words,
-                  council_words, cycle_words, notice_words, request_words)
+                  council_words, cycle_words, notice_words, request_words, residence_words)
 
 MESSAGES = {
     "forbidden": _l("You are not allowed to do this."),

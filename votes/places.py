@@ -119,46 +119,63 @@ def community_named(session: Session, name: str | None) -> Place | None:
         Place.level == Level.COMMUNITY.value, Place.name == name.strip()))
 
 
-def add_places(session: Session, actor: User, rows: Sequence[PlaceRow]) -> list[Place]:
-    """Add places in order (a parent before its children); all or none.
-
-    Raises DomainError with the row number (1-based) in its `row` parameter when one is
-    wrong, after nothing was written.
-    """
-    require_admin(actor)
-    added: list[Place] = []
-    pending: dict[str, Place] = {}
+def problems(session: Session, rows: Sequence[PlaceRow]) -> list[tuple[int, DomainError]]:
+    """Every row's problem (1-based row number, error), as if the rows were added in order
+    (a parent before its children). Nothing is written."""
+    found: list[tuple[int, DomainError]] = []
+    pending: dict[str, PlaceRow] = {}
+    names: set[tuple[str, str]] = set()  # (parent code, name) taken by an earlier row
     communities: set[str] = set()
-    with session.begin_nested():
-        for n, raw in enumerate(rows, start=1):
-            try:
-                row = _clean(raw)
-                if row.code in pending or by_code(session, row.code) is not None:
-                    raise DomainError("place_code_taken", code=row.code)
-                parent = None
-                if row.parent_code:
-                    parent = pending.get(row.parent_code) or by_code(session, row.parent_code)
-                    if parent is None:
-                        raise DomainError("place_parent_unknown", code=row.parent_code)
-                    if parent.level != PARENT_LEVEL[Level(row.level)]:
-                        raise DomainError("place_parent_level", code=row.parent_code)
-                    siblings = {p.name for p in pending.values() if p.parent is parent}
-                    if row.name in siblings or session.scalar(select(Place.id).where(
-                            Place.parent_id == parent.id, Place.name == row.name)):
-                        raise DomainError("place_name_taken", name=row.name)
-                if row.level == Level.COMMUNITY:
-                    if row.name in communities or community_named(session, row.name):
-                        raise DomainError("community_name_taken", name=row.name)
-                    communities.add(row.name)
-            except DomainError as error:
-                error.params.setdefault("row", n)
-                raise
-            place = Place(level=row.level, code=row.code, name=row.name, parent=parent)
-            session.add(place)
-            pending[row.code] = place
-            added.append(place)
-        session.flush()
-    return added
+    for n, raw in enumerate(rows, start=1):
+        try:
+            row = _clean(raw)
+            if row.code in pending or by_code(session, row.code) is not None:
+                raise DomainError("place_code_taken", code=row.code)
+            if row.parent_code:
+                earlier = pending.get(row.parent_code)
+                existing = None if earlier else by_code(session, row.parent_code)
+                if earlier is None and existing is None:
+                    raise DomainError("place_parent_unknown", code=row.parent_code)
+                level = earlier.level if earlier else existing.level
+                if level != PARENT_LEVEL[Level(row.level)]:
+                    raise DomainError("place_parent_level", code=row.parent_code)
+                if (row.parent_code, row.name) in names or (existing is not None and (
+                        session.scalar(select(Place.id).where(
+                            Place.parent_id == existing.id, Place.name == row.name)))):
+                    raise DomainError("place_name_taken", name=row.name)
+            if row.level == Level.COMMUNITY:
+                if row.name in communities or community_named(session, row.name):
+                    raise DomainError("community_name_taken", name=row.name)
+        except DomainError as error:
+            found.append((n, error))
+            continue
+        pending[row.code] = row
+        names.add((row.parent_code or "", row.name))
+        if row.level == Level.COMMUNITY:
+            communities.add(row.name)
+    return found
+
+
+def add_places(session: Session, actor: User, rows: Sequence[PlaceRow]) -> list[Place]:
+    """Add places in order (a parent before its children); all or none. The first problem
+    is raised, with its row number in `row`, before anything is written."""
+    require_admin(actor)
+    wrong = problems(session, rows)
+    if wrong:
+        n, error = wrong[0]
+        error.params.setdefault("row", n)
+        raise error
+    added: dict[str, Place] = {}
+    for raw in rows:
+        row = _clean(raw)
+        parent = None
+        if row.parent_code:
+            parent = added.get(row.parent_code) or by_code(session, row.parent_code)
+        place = Place(level=row.level, code=row.code, name=row.name, parent=parent)
+        session.add(place)
+        added[row.code] = place
+    session.flush()
+    return list(added.values())
 
 
 def rename_place(session: Session, actor: User, place: Place, name: str) -> None:

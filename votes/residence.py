@@ -378,3 +378,17 @@ def withdraw_code(session: Session, actor: User, code: HouseholdCode) -> None:
     _log(session, code.place, RegisterAction.CODE_WITHDRAWN, user=None, actor=actor,
          detail=code.address)
     session.flush()
+
+
+def residents_query(community: Place):
+    """The community's live verifications, newest first: a statement to paginate."""
+    return (select(Residency).where(Residency.place_id == community.id,
+                                    Residency.ended_at.is_(None))
+            .order_by(Residency.verified_at.desc(), Residency.id.desc()))
+
+
+def verified_count(session: Session, community: Place) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).select_from(Residency).where(
+        Residency.place_id == community.id, Residency.ended_at.is_(None))) or 0

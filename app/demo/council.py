@@ -49,11 +49,7 @@ def seed_council(session: Session, today: date) -> int:
     official = find_user(session, "official4")  # 长江街道办事处 looks after the council
     if assembly is None or official is None:
         return 0
-    for username in [f"council{i}" for i in range(1, 10)] + [
-            f"resident{i:02}" for i in range(1, 31)]:
-        person = find_user(session, username)
-        if person is not None and person.community is None:
-            person.community = COMMUNITY
+    # Its members and residents are verified in 和平社区 by app/demo/places.py.
     council = session.scalar(select(Council).filter_by(name=NAME))
     if council is None:
         council = councils.register_council(session, official, assembly, community=COMMUNITY,

@@ -32,6 +32,7 @@ from app.demo.data import (
     UNITS,
 )
 from app.demo.evaluation import seed_evaluation
+from app.demo.places import seed_places
 from app.demo.projects import DEMO_TODAY, seed_projects
 from app.demo.requests import seed_requests
 from proposals.collection.models import Channel, Comment, Cosign, Follow, Proposal, ProposalStatus
@@ -74,6 +75,7 @@ def seed(session: Session, *, password: str) -> str:
     for i, member in enumerate(council):
         seeder.seat(resident_council, member, admin, title="召集人" if i == 0 else None)
 
+    verified = seed_places(session)  # before anyone votes, rates or raises a topic
     for is_council, title, year, stage, iso_dates in CYCLES:
         dates = dict(zip(ORDER, map(date.fromisoformat, iso_dates), strict=True))
         assembly = resident_council if is_council else congress
@@ -94,7 +96,8 @@ def seed(session: Session, *, password: str) -> str:
     rated = seed_evaluation(session, DEMO_TODAY)
     council = seed_council(session, DEMO_TODAY)
     requests = seed_requests(session)
-    extras = [(ballots, "ballots"), (made, "projects under way"), (rated, "projects rated"),
+    extras = [(verified, "residents verified"), (ballots, "ballots"),
+              (made, "projects under way"), (rated, "projects rated"),
               (council, "council steps"), (requests, "requests")]
     return seeder.summary() + "".join(f" {n} {what}." for n, what in extras if n)
 

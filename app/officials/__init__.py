@@ -15,5 +15,8 @@ from app.documents import officials as documents_views  # noqa: E402,F401
 from app.evaluation import officials as evaluation_views  # noqa: E402,F401
 from app.implementation import officials as implementation_views  # noqa: E402,F401
 from app.officials import routes  # noqa: E402,F401
+from app.requests import hotline as requests_hotline_views  # noqa: E402,F401  (12345 import)
+from app.requests import merge as requests_merge_views  # noqa: E402,F401  (duplicates)
 from app.requests import officials as requests_views  # noqa: E402,F401
+from app.residence import officials as residence_views  # noqa: E402,F401
 from app.shortlist import officials as shortlist_views  # noqa: E402,F401

@@ -15,7 +15,9 @@ from votes import casting, closing
 from votes.ballots import Ballot, BallotStatus
 from votes.base import DomainError, utcnow
 from votes.closing import adopted_option_ids
-from votes.people import Assembly, AssemblyKind, Membership, Role, User, UserRole, roster
+from votes.people import Assembly, AssemblyKind, Membership, Role, User, roster
+from votes.places import community_named
+from votes.residence import is_verified_in, verified_residents
 from votes.rules import BallotRules, Majority, ThresholdBase
 from votes.tally_methods import Method
 
@@ -115,12 +117,10 @@ def councils_of(session: Session, user: User, on: date) -> list[Council]:
 
 
 def electorate(session: Session, council: Council) -> list[User]:
-    """The active residents registered in the council's community, in a stable order."""
-    return list(session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(User.community == council.community, User.active.is_(True),
-               UserRole.role == Role.RESIDENT.value)
-        .order_by(User.id)))
+    """The community's verified residents (居民登记), in a stable order: the register, not
+    what anyone typed into a profile, says who lives there."""
+    place = community_named(session, council.community)
+    return verified_residents(session, place) if place is not None else []
 
 
 def create_election(
@@ -138,8 +138,9 @@ def create_election(
         raise DomainError("election_pending")
     people = list({u.id: u for u in candidates}.values())
     for person in people:
-        if person.community != council.community or not person.has_role(Role.RESIDENT):
-            raise DomainError("candidate_not_resident", name=person.display_name)
+        if not is_verified_in(session, person, council.community):
+            raise DomainError("candidate_not_resident", name=person.display_name,
+                              community=council.community)
     if len(people) < council.size:
         raise DomainError("too_few_candidates", seats=council.size)
     if session.scalar(select(Assembly.id).filter_by(name=council.name, term_start=term_start)):

@@ -11,11 +11,12 @@ from proposals.collection.models import Category
 from proposals.collection.services import notify
 from proposals.council.models import AgendaItem, Council, CouncilTerm, Topic, TopicLog
 from proposals.council.rules import IllegalTransition, TopicEvent, TopicState, advance
-from proposals.council.services import clean_text
+from proposals.council.services import clean_text, current_term, is_member
 from proposals.cycles.models import Cycle
 from proposals.cycles.stages import Stage
 from votes.base import DomainError
-from votes.people import Role, User
+from votes.people import User
+from votes.residence import is_verified_in
 
 TITLE_MAX = 80
 TEXT_MAX = 2000
@@ -29,8 +30,8 @@ def raise_topic(
     category: str, today: date, cycle_id: int | None = None,
 ) -> Topic:
     """A resident's community matter, received (受理) at once for the council to pick up."""
-    if not actor.has_role(Role.RESIDENT, Role.DELEGATE):
-        raise DomainError("residents_only")
+    if not may_raise(session, actor, council, today):
+        raise DomainError("not_verified_here", community=council.community)
     try:
         category = Category(category).value
     except ValueError:
@@ -47,6 +48,15 @@ def raise_topic(
                          happened_on=today))
     session.flush()
     return topic
+
+
+def may_raise(session: Session, actor: User, council: Council, today: date) -> bool:
+    """Verified residents of the council's community raise its topics, and so do the
+    members of its current term, whom those residents elected."""
+    if is_verified_in(session, actor, council.community):
+        return True
+    term = current_term(session, council, today)
+    return term is not None and is_member(session, actor, term.assembly_id, today)
 
 
 def council_cycle_ids(session: Session, council: Council) -> list[int]:

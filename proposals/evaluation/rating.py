@@ -16,6 +16,7 @@ from proposals.implementation.services import may_report
 from proposals.implementation.supervision import may_inspect
 from votes.base import DomainError, utcnow
 from votes.people import Role, User
+from votes.residence import is_verified
 
 
 def my_rating(session: Session, user_id: int, project_id: int, round_no: int
@@ -28,8 +29,11 @@ def my_rating(session: Session, user_id: int, project_id: int, round_no: int
 
 def rater_kind(session: Session, actor: User, project: Project, today: date
                ) -> RaterKind | None:
+    # A district's projects serve the whole district: any verified resident (居民登记)
+    # rates as a resident; an account that only typed a community into its profile does not.
     return rules.rater_kind(seated_delegate=may_inspect(session, actor, project, today),
-                            resident=actor.has_role(Role.RESIDENT))
+                            resident=actor.has_role(Role.RESIDENT)
+                            and is_verified(session, actor))
 
 
 def _bump(session: Session, project_id: int, round_no: int, kind: str, level: str,

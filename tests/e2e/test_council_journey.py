@@ -15,6 +15,7 @@ from app.auth.passwords import hash_password
 from app.db import get_session
 from app.implementation.support import today
 from proposals.council.services import register_council
+from tests.functional.builders import live_in
 from votes.people import Assembly, Role, add_member, register_user
 
 pytestmark = pytest.mark.e2e
@@ -48,13 +49,13 @@ def council_id(live_app):
             member = register_user(db, username=f"council-journey-member{i}", display_name=name,
                                    password_hash=hash_password(PASSWORD),
                                    roles=(Role.RESIDENT, Role.DELEGATE))
-            member.community = COMMUNITY
+            live_in(db, member, COMMUNITY)
             add_member(db, assembly, member, admin, joined_on=date(2024, 1, 1),
                        title="召集人" if i == 0 else None)
         resident = register_user(db, username="council-journey-resident",
                                  display_name="旅程居民", password_hash=hash_password(PASSWORD),
                                  roles=(Role.RESIDENT,))
-        resident.community = COMMUNITY
+        live_in(db, resident, COMMUNITY)
         council = register_council(db, admin, assembly, community=COMMUNITY, size=len(MEMBERS))
         db.commit()
         return council.id

@@ -19,10 +19,13 @@ from sqlalchemy import event, select
 from proposals.council import services as councils
 from proposals.cycles.stages import Stage
 from proposals.evaluation import rating
+from votes import places
 from votes.ballots import BallotKeyShare
 from votes.base import DomainError
 from votes.casting import cast_ballot, create_ballot, open_ballot, sealing_required
 from votes.people import Assembly, Role, add_member, find_user, register_user
+from votes.places import Place
+from votes.residence import Residency
 from votes.rules import BallotRules
 
 # --- cycles: the cycle fixture's stage dates --------------------------------------------------
@@ -123,6 +126,37 @@ def refused(expected, call, /, *args, **kwargs):
 COMMUNITY = "和平社区"
 
 
+def community_place(db, name: str = COMMUNITY, street: str = "长江街道"):
+    """The community as a record (votes/places.py), under 测试区 and `street`, made once."""
+    found = places.community_named(db, name)
+    if found is not None:
+        return found
+    district = places.by_code(db, "T") or Place(level="district", code="T", name="测试区")
+    db.add(district)
+    db.flush()
+    above = db.scalar(select(Place).where(Place.parent_id == district.id,
+                                          Place.name == street))
+    if above is None:
+        above = Place(level="street", code=f"T{district.id}-{street}", name=street,
+                      parent=district)
+        db.add(above)
+        db.flush()
+    found = Place(level="community", code=f"T-{name}", name=name, parent=above)
+    db.add(found)
+    db.flush()
+    return found
+
+
+def live_in(db, user, community: str = COMMUNITY):
+    """The person is a verified resident of `community` (as if seen at its counter)."""
+    place = community_place(db, community)
+    db.add(Residency(user_id=user.id, place_id=place.id, method="counter",
+                     evidence="居民身份证、户口簿"))
+    user.community = community
+    db.flush()
+    return user
+
+
 def seat_council(db, make_user, admin, *, seats: int = 3, start: date = date(2024, 1, 1),
                  end: date = date(2026, 12, 31), community: str = COMMUNITY,
                  name: str = "和平社区居民议事会") -> SimpleNamespace:
@@ -134,7 +168,7 @@ def seat_council(db, make_user, admin, *, seats: int = 3, start: date = date(202
     members = []
     for i in range(seats):
         member = make_user(Role.RESIDENT, name=f"议事会成员{i + 1}")
-        member.community = community
+        live_in(db, member, community)
         add_member(db, assembly, member, admin, joined_on=start,
                    title="召集人" if i == 0 else None)
         members.append(member)

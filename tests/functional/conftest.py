@@ -24,6 +24,7 @@ from tests.functional.builders import (
     START,
     TARGET,
     UNIT,
+    live_in,
     seat_delegates,
     tellers_for,
 )
@@ -49,8 +50,13 @@ def cycle(db, admin, assembly):
 
 
 @pytest.fixture
-def resident(make_user):
-    return make_user(Role.RESIDENT, name="王秀英")
+def resident(db, make_user):
+    """A resident verified in 和平社区 (居民登记): the one who votes, rates and raises topics.
+    A test of what an unverified account may do makes its own with `make_user`."""
+    person = make_user(Role.RESIDENT, name="王秀英")
+    live_in(db, person)
+    db.commit()
+    return person
 
 
 @pytest.fixture
@@ -181,10 +187,12 @@ def completed(db, cycle, admin, project, unit_official, clock):
 
 
 @pytest.fixture
-def residents(make_user):
-    """make(n): n new residents."""
+def residents(db, make_user):
+    """make(n): n new residents, verified in 和平社区."""
     def make(n: int, prefix: str = "评价居民") -> list:
-        return [make_user(Role.RESIDENT, name=f"{prefix}{i}") for i in range(n)]
+        people = [live_in(db, make_user(Role.RESIDENT, name=f"{prefix}{i}")) for i in range(n)]
+        db.commit()
+        return people
 
     return make
 

@@ -9,7 +9,7 @@ from app.auth.access import allow
 from app.db import UNAUDITED_ENDPOINTS, get_session, writing
 from proposals.collection.models import Comment, ModerationLog, Proposal
 from proposals.council import services as councils
-from tests.functional.builders import COMMUNITY, new_ballot, seat_council
+from tests.functional.builders import COMMUNITY, live_in, new_ballot, seat_council
 from votes.audit import AuditEntry
 from votes.ballots import SealedBallot, VoterRecord
 from votes.base import DomainError
@@ -167,7 +167,7 @@ def test_voting_in_a_council_election_records_nothing_even_for_an_official(
     voter = make_user(Role.RESIDENT, Role.OFFICIAL, name="社区干部居民")
     candidates = []
     for person in [voter, *(make_user(Role.RESIDENT) for _ in range(3))]:
-        person.community = COMMUNITY
+        live_in(db, person, COMMUNITY)
         candidates.append(person)
     db.commit()
     term = councils.create_election(db, official, old.council, title="换届选举",

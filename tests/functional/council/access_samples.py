@@ -14,7 +14,7 @@ from proposals.council.meetings import (
     record_attendance,
 )
 from proposals.council.topics import raise_topic
-from tests.functional.builders import COMMUNITY, seat_council
+from tests.functional.builders import COMMUNITY, live_in, seat_council
 from votes.casting import cast_ballot
 from votes.people import Role
 
@@ -37,7 +37,7 @@ def add_samples(db, base) -> dict:
     action = add_action_item(db, chair, topic, title="联系物业", due_on=date(2020, 6, 8),
                              today=day, outside_party="物业公司")
     candidate = make_user(Role.RESIDENT, name="候选人")
-    candidate.community = COMMUNITY
+    live_in(db, candidate, COMMUNITY)
     db.flush()
     term = councils.create_election(
         db, admin, seated.council, title="换届选举", term_start=date(2100, 1, 1),

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from proposals.council import services as councils
-from tests.functional.builders import COMMUNITY, seat_council
+from tests.functional.builders import COMMUNITY, community_place, live_in, seat_council
 from votes import casting, closing, ledger
 from votes.ballots import BallotRosterEntry
 from votes.base import DomainError
 from votes.people import Role, User, find_user
+from votes.residence import move
 from votes.rules import BallotRules
 
 TERM = {"term_start": date(2027, 1, 1), "term_end": date(2029, 12, 31)}
@@ -24,7 +25,7 @@ def community(db, make_user, admin):
     neighbours = []
     for i in range(4):
         person = make_user(Role.RESIDENT, name=f"邻居{i}")
-        person.community = COMMUNITY
+        live_in(db, person, COMMUNITY)
         neighbours.append(person)
     db.commit()
     return old, neighbours
@@ -45,7 +46,7 @@ def test_candidates_must_be_residents_of_the_community_and_fill_the_seats(
             title="选举", candidates=neighbours, **TERM)
     error = refused("candidate_not_resident", councils.create_election, db, official,
                     old.council, title="选举", candidates=[*neighbours, stranger], **TERM)
-    assert error.params == {"name": "外社区居民"}
+    assert error.params == {"name": "外社区居民", "community": COMMUNITY}
     refused("too_few_candidates", councils.create_election, db, official, old.council,
             title="选举", candidates=neighbours[:2], **TERM)
     refused("dates_out_of_order", councils.create_election, db, official, old.council,
@@ -109,12 +110,12 @@ def test_a_council_without_registered_residents_cannot_open_its_election(
     people = []
     for _ in range(3):
         person = make_user(Role.RESIDENT)
-        person.community = "幸福社区"
+        live_in(db, person, "幸福社区")
         people.append(person)
     term = councils.create_election(db, official, seated.council, title="选举",
                                     candidates=people, **TERM)
     for person in [*people, *seated.members]:
-        person.revoke(Role.RESIDENT)  # e.g. they moved away: no longer residents here
+        move(db, person, "和平社区")  # they moved away: their verification here ends
     db.flush()
     refused("no_electorate", councils.open_election, db, official, term, date(2026, 12, 1))
 
@@ -138,14 +139,19 @@ def test_open_ballot_takes_an_explicit_roster(db, official, make_user, assembly)
     refused("empty_roster", casting.open_ballot, db, official, empty, voters=[gone])
 
 
-def test_registration_records_the_community(client, db):
+def test_registration_records_the_community_chosen_from_the_places(client, db):
+    community_place(db, "和平社区")
+    db.commit()
+    assert '<option value="和平社区">和平社区</option>' in client.get("/account/register").text
     client.post("/account/register", data={
-        "username": "wang.heping", "display_name": "王和平", "community": " 和平社区 ",
-        "password": "a long enough password", "confirm": "a long enough password"})
+        "username": "wang.heping", "display_name": "王和平", "community": "和平社区",
+        "password": "a long enough password", "confirm": "a long enough password",
+        "consent": "y"})
     client.post("/account/logout")
     client.post("/account/register", data={
         "username": "li.nowhere", "display_name": "李", "community": "",
-        "password": "a long enough password", "confirm": "a long enough password"})
+        "password": "a long enough password", "confirm": "a long enough password",
+        "consent": "y"})
     db.expire_all()
     assert find_user(db, "wang.heping").community == "和平社区"
     assert find_user(db, "li.nowhere").community is None

@@ -20,7 +20,7 @@ from proposals.council.models import (
     Topic,
     TopicRating,
 )
-from tests.functional.builders import COMMUNITY, seat_council
+from tests.functional.builders import COMMUNITY, live_in, seat_council
 from votes.ballots import Ballot, BallotRosterEntry, VoterRecord
 from votes.people import Membership, Role, roster
 
@@ -35,10 +35,10 @@ def people(db, make_user, admin):
     neighbours = []
     for i in range(4):
         person = make_user(Role.RESIDENT, username=f"heping{i}", name=f"居民{i}")
-        person.community = COMMUNITY
+        live_in(db, person, COMMUNITY)
         neighbours.append(person)
     outsider = make_user(Role.RESIDENT, username="xingfu", name="幸福社区居民")
-    outsider.community = "幸福社区"
+    live_in(db, outsider, "幸福社区")
     db.commit()
     return old, neighbours, outsider
 
@@ -106,7 +106,8 @@ def test_the_whole_loop(app, client, db, login, admin, official, make_user, peop
 
     # --- a resident raises a topic; a member puts it on the convenor's meeting ---
     app.config["TODAY"] = date(2027, 3, 1)
-    resident = make_user(Role.RESIDENT, name="提出人")
+    resident = live_in(db, make_user(Role.RESIDENT, name="提出人"))
+    db.commit()
     as_user(client, login, resident)
     client.post(f"/resident/councils/{council.id}/topics/new", data={
         "title": "小区路灯坏了", "description": "3号楼到5号楼之间的路灯不亮，夜里出行不安全。",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from proposals.council import loop, meetings
 from proposals.council.models import MinutesRevision, Topic, TopicLog
 from proposals.council.topics import raise_topic
-from tests.functional.builders import seat_council
+from tests.functional.builders import live_in, seat_council
 from votes.ballots import BallotRosterEntry
 from votes.base import DomainError
 from votes.casting import cast_ballot
@@ -23,7 +23,7 @@ DAY = date(2025, 5, 20)
 def sitting(db, make_user, admin):
     """A council of five on the day of its meeting, with one topic on the agenda."""
     seated = seat_council(db, make_user, admin, seats=5)
-    resident = make_user(Role.RESIDENT, name="反映人")
+    resident = live_in(db, make_user(Role.RESIDENT, name="反映人"))
     topic = raise_topic(db, resident, seated.council, title="垃圾桶不够",
                         description="北门没有垃圾桶。", category="environment",
                         today=date(2025, 5, 1))

@@ -20,7 +20,7 @@ from proposals.council import meetings
 from proposals.council.ledger import council_satisfaction, csv_bytes, ledger
 from proposals.council.models import Council, Meeting, Topic
 from proposals.council.topics import raise_topic
-from tests.functional.builders import seat_council
+from tests.functional.builders import live_in, seat_council
 from votes.ballots import Ballot
 from votes.bulletin import verify_ballot
 from votes.people import Role
@@ -88,7 +88,7 @@ def test_members_and_residents_find_their_desks(app, client, db, login, council,
 
 
 def test_ledger_cells_that_look_like_formulas_are_defused(db, council, make_user):
-    resident = make_user(Role.RESIDENT)
+    resident = live_in(db, make_user(Role.RESIDENT))
     raise_topic(db, resident, council.council, title="=HYPERLINK(\"http://x\")",
                 description="-1+1", category="other", today=date(2027, 3, 1))
     rows = ledger(db, council.council, date(2027, 3, 2))
@@ -98,7 +98,8 @@ def test_ledger_cells_that_look_like_formulas_are_defused(db, council, make_user
 
 def test_the_ledger_page_and_downloads_in_english(app, client, db, council, make_user):
     app.config["TODAY"] = date(2027, 3, 2)
-    raise_topic(db, make_user(Role.RESIDENT), council.council, title="楼道灯坏", description="暗",
+    raiser = live_in(db, make_user(Role.RESIDENT))
+    raise_topic(db, raiser, council.council, title="楼道灯坏", description="暗",
                 category="public_safety", today=date(2027, 3, 1))
     db.commit()
     client.get("/lang/en")

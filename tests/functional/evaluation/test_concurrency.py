@@ -24,6 +24,7 @@ from proposals.evaluation.models import Rating
 from proposals.evaluation.satisfaction import RaterKind
 from proposals.implementation.models import Project
 from proposals.shortlist.models import Candidate
+from tests.functional.builders import live_in
 from votes.casting import begin_write
 from votes.people import Assembly, Role, User, register_user
 
@@ -70,6 +71,9 @@ def completed_project(engine) -> tuple[int, list[int]]:
         s.add(assembly)
         people = [register_user(s, username=f"r{i}", display_name=f"居民{i}", password_hash="-")
                   for i in range(RESIDENTS)]
+        s.flush()
+        for person in people:
+            live_in(s, person)
         cycle = create_cycle(s, official, assembly=assembly, title="并发年度", year=2027,
                              dates={st: date(2027, 1 + 2 * i, 1) for i, st in enumerate(Stage)})
         candidate = Candidate(cycle_id=cycle.id, title="并发项目", description="说明",

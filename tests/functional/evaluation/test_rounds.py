@@ -14,7 +14,7 @@ from proposals.evaluation import rounds as evaluation
 from proposals.evaluation.models import EvaluationLog, EvaluationRound, Rating
 from proposals.evaluation.satisfaction import Counts, RaterKind
 from proposals.implementation import services as implementation
-from tests.functional.builders import CLOSE_DAY, DAY, rate_all
+from tests.functional.builders import CLOSE_DAY, DAY, live_in, rate_all
 from votes.base import DomainError
 from votes.people import Role, add_member
 
@@ -222,7 +222,7 @@ def test_officials_close_rounds_set_the_bar_and_the_unit_files_its_report(
 
 def test_a_new_delegate_seat_counts_from_the_day_it_begins(db, completed, admin, assembly,
                                                            make_user):
-    newcomer = make_user(Role.DELEGATE, Role.RESIDENT)
+    newcomer = live_in(db, make_user(Role.DELEGATE, Role.RESIDENT))
     add_member(db, assembly, newcomer, admin, joined_on=date(2027, 10, 1))
     db.commit()
     rating.rate(db, newcomer, completed, "satisfied", today=DAY)  # before the seat: resident
