@@ -43,6 +43,11 @@ class User(Base):
     # Part of every session's and remember-me cookie's account id: raising it ends every
     # session of the account at once (each sign-in's own row is in votes/sessions.py).
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The privacy notice agreed to at registration (proposals/personal/consent.py), and when
+    # the account was deleted: its personal fields wiped, what it wrote kept public.
+    consented_at: Mapped[datetime | None]
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    deleted_at: Mapped[datetime | None]
     # The sign-in (votes.sessions.AccountSession) this object was loaded for, set by the web
     # shell: its token is the last part of the id Flask-Login keeps. Not a column.
     session_token = None

@@ -69,7 +69,8 @@ class Rating(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int]
     round_no: Mapped[int]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None once the rater deleted their account: the rating stays counted, linked to nobody.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     rater_kind: Mapped[str] = mapped_column(String(10))
     level: Mapped[str] = mapped_column(String(20))
     # Read by officials for the rectification; never published (it may name people).

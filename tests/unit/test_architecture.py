@@ -28,6 +28,8 @@ CONTEXT_ARROWS = {
     "council": {"collection", "cycles"},
     "requests": {"collection"},
     "opendata": {"cycles", "collection", "shortlist", "implementation", "evaluation", "council"},
+    "personal": {"cycles", "notices", "collection", "shortlist", "implementation", "evaluation",
+                 "council", "requests", "opendata"},
 }
 # Modules at the top of proposals/ that every context may import; they import no context.
 SHARED = {"sheets", "events"}
