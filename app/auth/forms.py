@@ -77,6 +77,12 @@ class RegisterForm(ProfileForm):
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+    # The privacy notice (/privacy); its version and the moment are kept with the account.
+    consent = BooleanField(
+        _l("I have read and agree to the privacy notice"),
+        validators=[DataRequired(message=_l("To create an account, read the privacy notice "
+                                            "and tick that you agree to it."))],
+    )
     submit = SubmitField(_l("Create account"))
 
 

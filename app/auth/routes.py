@@ -24,6 +24,7 @@ from app.auth.passwords import (
 from app.auth.signin import describe_device, sign_in
 from app.db import KEEPS_PAGES, get_session, writing
 from app.extensions import limiter
+from proposals.personal.consent import record_consent
 from votes.people import User, find_user, register_user
 from votes.sessions import end_session, end_sessions, start_session
 
@@ -100,6 +101,7 @@ def register():
                 password_hash=hash_password(form.password.data),
             )
             user.community = (form.community.data or "").strip() or None
+            record_consent(user)  # the privacy notice ticked: its version, and when
             row, token = start_session(get_session(), user,
                                        describe_device(request.user_agent.string))
         if work.ok:

@@ -10,7 +10,8 @@ from votes.people import User
 
 def register(client, **fields):
     data = {"username": "liming", "display_name": "李明", "email": "",
-            "password": "long enough pw", "confirm": "long enough pw", **fields}
+            "password": "long enough pw", "confirm": "long enough pw", "consent": "y",
+            **fields}
     return client.post("/account/register", data=data, follow_redirects=True)
 
 
