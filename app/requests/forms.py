@@ -1,5 +1,5 @@
-"""Forms of 接诉即办: raising, dispatching, signing, waiting, replying, rating, the limits,
-a year's holiday arrangement."""
+"""Forms of 接诉即办: raising, dispatching, signing, waiting, replying, rating, merging a
+duplicate, the limits, a year's holiday arrangement."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -63,6 +63,16 @@ class DispatchForm(FlaskForm):
     note = TextAreaField(_l("Note to the unit (optional)"), render_kw={"rows": 2},
                          description=_l("Published in the request’s history."),
                          validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class MergeForm(FlaskForm):
+    """A duplicate merged into the request about the same thing, chosen or typed by number."""
+
+    expected = HiddenField(validators=[DataRequired()])
+    number = StringField(_l("Number of the request it duplicates"),
+                         description=_l("An open request of the same community, e.g. "
+                                        "2026-000123."),
+                         validators=[DataRequired(), Length(max=20)])
 
 
 class StepForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Words of 接诉即办: refusals, and the labels of statuses, steps, channels and the three rates."""
+"""Words of 接诉即办: refusals, and the labels of statuses, steps, channels and the three rates;
+the hotline import's row problems."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -33,6 +34,29 @@ MESSAGES = {
     "not_your_request": _l("Only the resident who raised this request can rate it."),
     "already_rated": _l("You have rated this reply already."),
     "not_rateable": _l("There is no reply to rate yet."),
+    # Merging a duplicate into the request about the same thing (proposals/requests/merging.py).
+    "request_merge_unknown": _l("There is no request of this number: type it as its page "
+                                "shows it, e.g. 2026-000123."),
+    "request_merge_itself": _l("A request cannot be merged into itself: give the number of "
+                               "the other request about the same thing."),
+    "request_already_merged": _l("This request has been merged already, into request "
+                                 "%(number)s."),
+    "request_merge_duplicate_closed": _l("This request is closed: a closed request is not "
+                                         "merged."),
+    "request_merge_chain": _l("Request %(number)s was itself merged into request %(into)s: "
+                              "merge into request %(into)s instead."),
+    "request_merge_target_closed": _l("Request %(number)s is closed: merge only into a "
+                                      "request still open."),
+    "request_merge_other_community": _l("Request %(number)s is a request of %(community)s: "
+                                        "only requests of the same community are merged."),
+    "request_merge_has_duplicates": _l("Other requests were merged into this one "
+                                       "(%(count)s): merge the other request into this one "
+                                       "instead."),
+    "request_not_co_requester": _l("Only the residents who raised this request, or a request "
+                                   "merged into it, can rate it."),
+    "ticket_imported_meanwhile": _l("Ticket %(ticket)s was imported by someone else a moment "
+                                    "ago, so nothing from this file was kept. Upload it again: "
+                                    "the check will name the rows already imported."),
     # A year's holiday arrangement, item by item (app/requests/admin.py adds the line).
     "holiday_not_a_date": _l("This is not a date: write a day as 2027-01-01 (year-month-day) "
                              "and a range as 2027-02-05..2027-02-13."),
@@ -53,6 +77,16 @@ MESSAGES = {
 }
 
 NOTIFICATIONS = {
+    "request_merged": _l("Your request %(duplicate)s is about the same thing as request "
+                         "%(number)s “%(title)s” and was merged into it: you will be told of "
+                         "its reply, and may rate it."),
+    "request_merged_unit": _l("Request %(number)s “%(title)s” was merged into request "
+                              "%(main)s, about the same thing: it needs no answer of its own."),
+    "request_replied_co": _l("Request %(number)s “%(title)s”, into which your request "
+                             "%(duplicate)s was merged, has a reply. You may rate how it was "
+                             "handled."),
+    "request_closed_co": _l("Request %(number)s “%(title)s”, into which your request "
+                            "%(duplicate)s was merged, is closed."),
     "request_dispatched": _l("Request %(number)s “%(title)s” is dispatched to your unit: sign "
                              "for it, and answer it by %(due)s."),
     "request_signed": _l("Your request %(number)s “%(title)s” is signed for; the answer is due "
@@ -71,6 +105,7 @@ STATUS_LABELS = {
     "replied": lazy_pgettext("request status", "Replied"),
     "reopened": lazy_pgettext("request status", "Reopened"),
     "closed": lazy_pgettext("request status", "Closed"),
+    "merged": lazy_pgettext("request status", "Merged"),
 }
 URGENCY_LABELS = {
     "normal": lazy_pgettext("request urgency", "Normal"),
@@ -97,6 +132,9 @@ EVENT_LABELS = {
     "rated": lazy_pgettext("request step", "Rated"),
     "reopened": lazy_pgettext("request step", "Reopened"),
     "supervised": lazy_pgettext("request step", "Put under supervision"),
+    # The history links the other request (its number is the step's note).
+    "merged": lazy_pgettext("request step", "Merged into request %(number)s"),
+    "merged_in": lazy_pgettext("request step", "Request %(number)s merged into this one"),
 }
 # Who acted, as the public sees it: a role, never a person.
 ACTOR_LABELS = {
@@ -107,6 +145,7 @@ ACTOR_LABELS = {
     "liaison_station": lazy_pgettext("request actor", "A liaison station"),
     "grid_worker": lazy_pgettext("request actor", "A grid worker"),
     "system": lazy_pgettext("request actor", "The rules of 接诉即办"),
+    "co_requester": lazy_pgettext("request actor", "The requester of a merged request"),
 }
 GROUND_LABELS = {
     "sign_overdue": _l("Not signed for within the time limit"),
@@ -127,6 +166,28 @@ RATE_DEFINITIONS = {
     "satisfaction": _l("Of the unit’s answers first rated in the month, the share rated "
                        "satisfied or basically satisfied. Each request counts once, by its "
                        "first rating."),
+    # Shown under the three (proposals/requests/rates.py says why).
+    "merged": _l("A request merged into another about the same thing is left out of all "
+                 "three rates: the request it was merged into counts once. Its requester may "
+                 "rate that request’s reply once, and the rating counts in the satisfaction "
+                 "rate as a first rating of its own."),
+}
+
+# The hotline import's row problems (proposals/requests/hotline.py); the shared ones (empty
+# cell, unknown category, missing column, …) are in app/messages.py.
+IMPORT_ERRORS = {
+    "hotline_unknown_community": _l("No community of this name or code is on the list of "
+                                    "places: correct it, or ask an administrator to add the "
+                                    "community."),
+    "hotline_unknown_urgency": _l("Unknown urgency; use 一般 or 紧急."),
+    "hotline_bad_phone": _l("Not a phone number: digits, with + - ( ) and spaces, at most 20."),
+    "bad_ticket": _l("Not a ticket number: letters, digits and - _ / . only."),
+    "ticket_scientific": _l("The spreadsheet wrote this ticket number as %(value)s and lost "
+                            "its digits: format the column as text and export again."),
+    "ticket_imported": _l("Ticket %(value)s is imported already, as request %(number)s."),
+    "ticket_twice": _l("Ticket %(value)s is in row %(first_row)d already."),
+    "bad_call_time": _l("Not a date and time; write it as 2026-09-29 10:05."),
+    "future_call_time": _l("The time of the call is in the future."),
 }
 
 LABELS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -73,11 +73,16 @@ def _dispatch_form(item, units) -> DispatchForm:
 @bp.route("/requests/dispatch")
 @allow("official")
 def request_dispatch_desk():
+    """Every request awaiting dispatch, or one community's queue (?community=…)."""
     db = get_session()
-    page = paginate(db, queries.awaiting_dispatch(), PAGE_SIZE)
+    known = queries.awaiting_communities(db)
+    chosen = request.args.get("community", "").strip()
+    chosen = chosen if chosen in known else None
+    page = paginate(db, queries.awaiting_dispatch(chosen), PAGE_SIZE)
     units = services.units(db)
     forms = {r.id: _dispatch_form(r, units) for r in page.items}
-    return render("requests/dispatch.html", page=page, forms=forms, has_units=bool(units))
+    return render("requests/dispatch.html", page=page, forms=forms, has_units=bool(units),
+                  communities=known, chosen=chosen)
 
 
 @bp.route("/requests/<int:request_id>/dispatch", methods=["POST"])

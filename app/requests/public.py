@@ -16,7 +16,7 @@ from app.requests.forms import RatingForm
 from app.requests.messages import RATE_LABELS, STATUS_LABELS
 from app.requests.support import clock_of, now, render
 from app.templating import CATEGORY_LABELS
-from proposals.requests import queries
+from proposals.requests import merging, queries
 from proposals.requests.clock import local
 from proposals.requests.models import Status, Unit
 from proposals.requests.rates import parse_month
@@ -50,9 +50,11 @@ def request_page(request_number: str):
     found = queries.by_number(db, request_number) or abort(404)
     mine = current_user.is_authenticated and current_user.id == found.requester_id
     rateable = mine and found.status == Status.REPLIED
+    co = merging.co_requester(db, found, current_user)  # a merged duplicate's requester
     return render("requests/request.html", item=found, events=queries.history(db, found),
                   clock=clock_of(found, now()), mine=mine,
-                  form=RatingForm() if rateable else None)
+                  form=RatingForm() if rateable else None, co=co,
+                  co_form=RatingForm() if merging.may_rate(co, found) else None)
 
 
 @bp.route("/requests/rates")

@@ -140,8 +140,9 @@ def imported_tickets(session: Session, tickets) -> dict[str, str]:
     wanted = sorted(set(tickets))
     found: dict[str, str] = {}
     for start in range(0, len(wanted), 500):
-        found.update(session.execute(select(Request.ticket, Request.number).where(
-            Request.ticket.in_(wanted[start:start + 500]))).tuples())
+        for ticket, number in session.execute(select(Request.ticket, Request.number).where(
+                Request.ticket.in_(wanted[start:start + 500]))):
+            found[ticket] = number
     return found
 
 
