@@ -95,7 +95,7 @@ def _clean(row: PlaceRow) -> PlaceRow:
         raise DomainError("invalid_choice", field="level") from None
     code, name = (row.code or "").strip(), (row.name or "").strip()
     if not CODE_SHAPE.match(code):
-        raise DomainError("place_code_shape", code=code)
+        raise DomainError("place_code_shape", place=code)
     if not name:
         raise DomainError("required", field="name")
     if len(name) > NAME_MAX:
@@ -130,15 +130,15 @@ def problems(session: Session, rows: Sequence[PlaceRow]) -> list[tuple[int, Doma
         try:
             row = _clean(raw)
             if row.code in pending or by_code(session, row.code) is not None:
-                raise DomainError("place_code_taken", code=row.code)
+                raise DomainError("place_code_taken", place=row.code)
             if row.parent_code:
                 earlier = pending.get(row.parent_code)
                 existing = None if earlier else by_code(session, row.parent_code)
                 if earlier is None and existing is None:
-                    raise DomainError("place_parent_unknown", code=row.parent_code)
+                    raise DomainError("place_parent_unknown", place=row.parent_code)
                 level = earlier.level if earlier else existing.level
                 if level != PARENT_LEVEL[Level(row.level)]:
-                    raise DomainError("place_parent_level", code=row.parent_code)
+                    raise DomainError("place_parent_level", place=row.parent_code)
                 if (row.parent_code, row.name) in names or (existing is not None and (
                         session.scalar(select(Place.id).where(
                             Place.parent_id == existing.id, Place.name == row.name)))):

@@ -18,7 +18,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String, event, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -290,6 +290,11 @@ def move(session: Session, user: User, community_name: str | None) -> bool:
 # --- household codes ---------------------------------------------------------------------
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _digest(code: str) -> str:
     plain = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(plain.encode()).hexdigest()
@@ -350,7 +355,7 @@ def redeem_household_code(session: Session, user: User, code: str, *,
         raise DomainError("household_code_wrong")
     if found.used_at is not None:
         raise DomainError("household_code_used")
-    if found.expires_at <= utcnow():
+    if _aware(found.expires_at) <= utcnow():
         raise DomainError("household_code_expired")
     residency = _start(session, user, found.place, method=Method.HOUSEHOLD_CODE, actor=None,
                        evidence=None, address=found.address, end_other=end_other)

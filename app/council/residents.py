@@ -21,7 +21,7 @@ from proposals.council import services as councils
 from proposals.council.loop import rate_topic
 from proposals.council.meetings import comment_on_agenda
 from proposals.council.models import Council, CouncilTerm, Meeting, Topic
-from proposals.council.topics import council_cycle_ids, raise_topic, topics_raised_by
+from proposals.council.topics import council_cycle_ids, may_raise, raise_topic, topics_raised_by
 from proposals.cycles.models import Cycle
 from votes import casting
 from votes.ballots import VoterRecord
@@ -54,7 +54,8 @@ def council_raise(council_id: int):
                                 cycle_id=form.cycle_id.data or None)
         if work.ok:
             return redirect(url_for("public.council_topic", topic_id=topic.id))
-    return render_template("council/topic_new.html", form=form, council=council)
+    return render_template("council/topic_new.html", form=form, council=council,
+                           may_raise=may_raise(db, current_user, council, today()))
 
 
 @bp.route("/council/topics/<int:topic_id>/rate", methods=["POST"])

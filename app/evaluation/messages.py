@@ -17,7 +17,7 @@ MESSAGES = {
     "bar_locked": _l("A round of this cycle has closed; its bar can no longer change."),
     "bad_bar": _l("The bar is a whole percentage from 1 to 100."),
     "own_project_rating": _l("The responsible unit does not rate its own project."),
-    "not_a_rater": _l("Delegates of the assembly that adopted the project and registered "
+    "not_a_rater": _l("Delegates of the assembly that adopted the project and verified "
                       "residents can rate it."),
     "own_project_judging": _l("The responsible unit (%(unit)s) and the project's lead "
                               "official do not judge their own project: another official "

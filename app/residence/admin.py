@@ -205,7 +205,7 @@ def add_keeper():
                 raise DomainError("no_such_person", field="official")
             place = by_code(db, form.place_code.data)
             if place is None or place.level == Level.DISTRICT:
-                raise DomainError("place_parent_unknown", code=form.place_code.data,
+                raise DomainError("place_parent_unknown", place=form.place_code.data,
                                   field="place_code")
             name_keeper(db, db.get(User, current_user.id), official, place)
         if work.error is not None:

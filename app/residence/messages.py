@@ -3,15 +3,15 @@
 from flask_babel import lazy_gettext as _l
 
 MESSAGES = {
-    "place_code_shape": _l("“%(code)s” is not a place code: up to 20 letters, digits or "
+    "place_code_shape": _l("“%(place)s” is not a place code: up to 20 letters, digits or "
                            "dashes."),
     "place_district_parent": _l("A district has no place above it: leave the parent code "
                                 "empty."),
     "place_parent_needed": _l("A street needs its district’s code, a community its "
                               "street’s."),
-    "place_code_taken": _l("The code %(code)s is already used by another place."),
-    "place_parent_unknown": _l("No place has the code %(code)s."),
-    "place_parent_level": _l("The place %(code)s cannot hold this one: a street is in a "
+    "place_code_taken": _l("The code %(place)s is already used by another place."),
+    "place_parent_unknown": _l("No place has the code %(place)s."),
+    "place_parent_level": _l("The place %(place)s cannot hold this one: a street is in a "
                              "district, a community in a street."),
     "place_name_taken": _l("There is already a place called %(name)s there."),
     "community_name_taken": _l("There is already a community called %(name)s. Community "
