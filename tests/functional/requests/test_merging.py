@@ -3,10 +3,18 @@ told and rating the main request, the refusals, the three rates after merges, wh
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
+from app.db import make_engine
+from app.migrate import upgrade
 from proposals.collection.models import Notification
 from proposals.requests import merging, queries, rates, services
 from proposals.requests.clock import TZ, local
@@ -22,7 +30,9 @@ from proposals.requests.models import (
 from tests.conftest import csrf_token
 from tests.functional.requests.samples import MOMENT, raise_one
 from votes.audit import AuditEntry
-from votes.people import Role
+from votes.base import DomainError
+from votes.casting import begin_write
+from votes.people import Role, User, register_user
 
 
 def _merge(client, duplicate, number, expected=None):
@@ -321,3 +331,71 @@ def test_only_officials_merge_and_the_form_needs_its_csrf_token(make_app, db, de
                        data={**data, "csrf_token": csrf_token(page)}).status_code == 302
     db.refresh(item)
     assert item.status == "merged"
+
+
+RACE_DB = "test_requests_merge_race"  # its own database: the shared test database sees nothing
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_database(request, tmp_path):
+    """A migrated, empty database that concurrent sessions really share, dropped afterwards."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'merges.db'}"
+        upgrade(url)
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+        return
+    server = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not server.startswith("postgresql"):
+        pytest.skip("TEST_DATABASE_URL is not PostgreSQL")
+    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {RACE_DB} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {RACE_DB}"))
+    url = make_url(server).set(database=RACE_DB).render_as_string(hide_password=False)
+    upgrade(url)
+    engine = make_engine(url, pool_size=4)
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {RACE_DB} WITH (FORCE)"))
+
+
+def test_two_officials_merging_two_requests_into_each_other_at_once_make_no_loop(
+        shared_database):
+    """A into B and B into A at the same moment: one merge is done, the other refused."""
+    with Session(shared_database) as session:
+        people = [register_user(session, username=f"u{n}", display_name=f"人{n}",
+                                password_hash="x", roles=(role,)).id
+                  for n, role in enumerate((Role.RESIDENT, Role.RESIDENT, Role.OFFICIAL,
+                                            Role.OFFICIAL))]
+        ids = [services.raise_request(session, session.get(User, people[n]), services.Draft(
+            title="路灯不亮", description="晚上很黑。", category="public_safety",
+            community="和平社区"), channel="online", now=MOMENT).id for n in (0, 1)]
+        session.commit()
+    start = threading.Barrier(2)
+
+    def merge(official: int, duplicate: int, main: int) -> str:
+        with Session(shared_database) as session:
+            start.wait()
+            begin_write(session)  # as the app's writing requests do (SQLite: BEGIN IMMEDIATE)
+            try:
+                merging.merge(session, session.get(User, official),
+                              session.get(Request, duplicate), session.get(Request, main),
+                              now=MOMENT)
+            except DomainError as error:
+                session.rollback()
+                return error.code
+            session.commit()
+            return "done"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(merge, people[2:], ids, ids[::-1]))
+    assert outcomes[0] == "done" and outcomes[1] in ("request_merge_chain",
+                                                     "request_already_merged")
+    with Session(shared_database) as session:
+        rows = session.scalars(select(Request).order_by(Request.id)).all()
+        assert sorted(r.status for r in rows) == ["merged", "raised"]
+        assert [r.merged_into_id for r in rows if r.merged_into_id] in ([ids[0]], [ids[1]])
+        assert len(session.scalars(select(CoRequester)).all()) == 1
