@@ -117,6 +117,10 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "ACCOUNT_RATE_LIMIT": env.get("YISHI_ACCOUNT_RATE_LIMIT", "10 per minute;50 per hour"),
         # Password reset codes asked for one name typed (app/auth/reset.py).
         "RESET_RATE_LIMIT": env.get("YISHI_RESET_RATE_LIMIT", "3 per hour;10 per day"),
+        # Household codes (门牌码) typed by one account (app/residence/residents.py): a code
+        # has 12 characters of 31, and this keeps guessing one hopeless.
+        "HOUSEHOLD_CODE_RATE_LIMIT": env.get("YISHI_HOUSEHOLD_CODE_RATE_LIMIT",
+                                             "10 per hour;30 per day"),
         # How many proxies (nginx, a load balancer) stand in front of the app and add to
         # X-Forwarded-For: their entries are trusted, so limits and the audit log see the
         # client's address. 0 (the default) trusts none: a client could forge the header.

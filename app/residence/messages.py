@@ -59,7 +59,8 @@ ACTION_LABELS = {
     "code_withdrawn": _l("household code withdrawn"),
 }
 
-REASON_LABELS = {"moved": _l("moved to another community")}
+REASON_LABELS = {"moved": _l("moved to another community"),
+                 "account deleted": _l("the account was deleted")}
 
 MESSAGES.update({
     "mobile_shared": _l("Several accounts give this mobile number; type the username."),

@@ -15,10 +15,10 @@ from app.db import get_session, writing
 from app.officials import bp
 from app.pagination import paginate
 from app.residence.forms import ActionForm, CodesForm, EndForm, VerifyForm
-from app.residence.support import find_person, kept_community, render, show
+from app.residence.support import find_person, kept_community, render, require_keeper, show
 from votes.base import DomainError
 from votes.people import User
-from votes.places import keeps_register, kept_communities
+from votes.places import kept_communities
 from votes.residence import (
     CODE_LIFETIME,
     HouseholdCode,
@@ -99,8 +99,7 @@ def _message(error: DomainError) -> str:
 def end_residency(residency_id: int):
     db = get_session()
     residency = db.get(Residency, residency_id) or abort(404)
-    if not keeps_register(db, current_user, residency.place):
-        abort(403)
+    require_keeper(residency.place)
     form = EndForm()
     if form.validate_on_submit():
         with writing(form, success=_("The verification has ended.")) as work:
@@ -153,8 +152,7 @@ def issue_codes(place_id: int):
 def withdraw_household_code(code_id: int):
     db = get_session()
     code = db.get(HouseholdCode, code_id) or abort(404)
-    if not keeps_register(db, current_user, code.place):
-        abort(403)
+    require_keeper(code.place)
     if ActionForm().validate_on_submit():
         with writing(success=_("The code no longer works.")):
             withdraw_code(db, db.get(User, current_user.id), code)

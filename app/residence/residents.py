@@ -21,7 +21,7 @@ from votes.residence import history, live_residency, redeem_household_code
 def _code_limit() -> str:
     from flask import current_app
 
-    return current_app.config.get("HOUSEHOLD_CODE_RATE_LIMIT", "10 per hour")
+    return current_app.config["HOUSEHOLD_CODE_RATE_LIMIT"]
 
 
 def _page(form: HouseholdCodeForm):

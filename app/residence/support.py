@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -31,8 +31,6 @@ def render(template: str, **context):
 
 def show(error: DomainError | None, form=None) -> None:
     """A refusal next to its field of `form`, or else at the top of the page."""
-    from flask import flash
-
     if error is None:
         return
     field = getattr(form, str(error.params.get("field", "")), None) if form else None
@@ -43,13 +41,21 @@ def show(error: DomainError | None, form=None) -> None:
 
 
 def kept_community(place_id: int) -> Place:
-    """A community whose register the signed-in official keeps, or 404 / 403."""
+    """A community whose register the signed-in official keeps (404 if none is)."""
     place = get_session().get(Place, place_id)
     if place is None or place.level != Level.COMMUNITY:
         abort(404)
-    if not keeps_register(get_session(), current_user, place):
-        abort(403)
+    require_keeper(place)
     return place
+
+
+def require_keeper(place: Place) -> None:
+    """An official who does not keep this register is sent back to the list of those they
+    keep, told why; nothing of the register is shown or changed."""
+    if not keeps_register(get_session(), current_user, place):
+        flash(domain_message(DomainError("not_register_keeper", community=place.name)),
+              "error")
+        abort(redirect(url_for("officials.registers")))
 
 
 def find_person(text: str) -> User | None:

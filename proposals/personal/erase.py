@@ -29,6 +29,7 @@ from proposals.notices.models import NoticeDelivery, NoticePreference
 from votes.ballots import Ballot, BallotRosterEntry, BallotStatus
 from votes.base import DomainError, utcnow
 from votes.people import Membership, Role, User
+from votes.residence import Residency
 from votes.sessions import PasswordReset, end_sessions
 
 # The name a deleted account goes by wherever a name is kept or shown; pages say it in the
@@ -36,6 +37,7 @@ from votes.sessions import PasswordReset, end_sessions
 FORMER_NAME = "前居民"
 # No password hash of argon2 looks like this, so no password ever matches it.
 UNUSABLE_PASSWORD = "!deleted"  # noqa: S105  (not a password: a hash nothing matches)
+ACCOUNT_DELETED = "account deleted"  # the reason a deleted account's verification ended
 
 # Notices that quote the name of the comment's author (proposals/collection/services.py).
 QUOTING_KINDS = ("reply", "comment")
@@ -131,6 +133,16 @@ def _proposals_under_former_name(session: Session, user: User, now: datetime) ->
                     .values(proposer_name=FORMER_NAME))
 
 
+def _leave_the_register(session: Session, user: User, now: datetime) -> None:
+    # A deleted account lives nowhere: its verification ends, and the register keeps of it
+    # only when and where, not the address or the document seen.
+    session.execute(update(Residency).where(Residency.user_id == user.id,
+                                            Residency.ended_at.is_(None))
+                    .values(ended_at=now, end_reason=ACCOUNT_DELETED))
+    session.execute(update(Residency).where(Residency.user_id == user.id)
+                    .values(address=None, evidence=None))
+
+
 def _wipe_account(session: Session, user: User, now: datetime) -> None:
     user.username = placeholder_username(user)
     user.display_name = FORMER_NAME
@@ -149,6 +161,7 @@ STEPS: list[tuple[str, Step]] = [
     ("follows", _drop_follows),
     ("ratings", _unlink_ratings),
     ("proposals", _proposals_under_former_name),
+    ("residence", _leave_the_register),
     ("account", _wipe_account),
 ]
 

@@ -40,6 +40,7 @@ from proposals.requests.models import Request, RequestRating
 from votes.ballots import Ballot, BallotRosterEntry, VoterRecord
 from votes.base import utcnow
 from votes.people import Assembly, Membership, User
+from votes.residence import Residency
 from votes.sessions import AccountSession, PasswordReset
 
 FORMAT = "yishi-personal-data"
@@ -221,6 +222,14 @@ def ballots(session: Session, user: User) -> list[dict]:
              "checked_in": entry.present, "voted": b.id in voted} for entry, b in rows]
 
 
+def residence(session: Session, user: User) -> list[dict]:
+    """The register of residents: where the person was verified, how, on what evidence."""
+    rows = session.scalars(select(Residency).where(Residency.user_id == user.id)
+                           .order_by(Residency.id))
+    return [fields(r, "method", "evidence", "address", "verified_at", "ended_at",
+                   "end_reason", community=r.place.name) for r in rows]
+
+
 PARTS: list[tuple[str, Part]] = [
     ("account", account),
     ("roles", roles),
@@ -243,6 +252,7 @@ PARTS: list[tuple[str, Part]] = [
     ("notice_preferences", notice_preferences),
     ("notice_deliveries", notice_deliveries),
     ("ballots", ballots),
+    ("residence", residence),
 ]
 
 

@@ -15,7 +15,7 @@ from app.numbers import ID_MAX, IdConverter, whole_number
 from proposals.council.meetings import plan_meeting
 from proposals.council.topics import raise_topic
 from proposals.cycles.services import advance_cycle
-from tests.functional.builders import seat_council
+from tests.functional.builders import live_in, seat_council
 from votes.people import Role
 
 BAD = ("²", "①", "-1", "+1", "1e3", str(2**31), str(2**63), "", " 7 ", "9" * 5000,
@@ -181,7 +181,7 @@ def test_ballot_fields(client, login, official, counted_ballot, cycle):
 def test_council_agenda_and_attendance_fields(db, client, login, admin, make_user):
     seated = seat_council(db, make_user, admin, start=date(2020, 1, 1), end=date(2099, 12, 31))
     chair, day = seated.convenor, date(2020, 6, 1)
-    topic = raise_topic(db, make_user(Role.RESIDENT), seated.council, title="路灯不亮",
+    topic = raise_topic(db, live_in(db, make_user(Role.RESIDENT)), seated.council, title="路灯不亮",
                         description="夜里看不见路。", category="public_safety", today=day)
     meeting = plan_meeting(db, chair, seated.council, held_on=day, place="社区活动室", today=day)
     db.commit()

@@ -25,7 +25,7 @@ from proposals.council.topics import raise_topic
 from proposals.cycles.services import advance_cycle
 from proposals.implementation import services as implementation
 from proposals.shortlist import services as shortlist
-from tests.functional.builders import seat_council
+from tests.functional.builders import live_in, seat_council
 from votes.base import DomainError
 from votes.people import Role
 
@@ -307,7 +307,7 @@ def test_a_notice_of_a_project_links_to_the_project(client, db, login, resident,
 
 def test_a_notice_of_a_council_topic_links_to_the_topic(client, db, login, make_user, admin):
     seated = seat_council(db, make_user, admin, seats=3)
-    raiser = make_user(Role.RESIDENT, name="反映人")
+    raiser = live_in(db, make_user(Role.RESIDENT, name="反映人"))
     topic = raise_topic(db, raiser, seated.council, title="垃圾桶不够",
                         description="北门没有垃圾桶。", category="environment",
                         today=date(2025, 5, 1))

@@ -24,7 +24,7 @@ def add_samples(db, base) -> dict:
     seated = seat_council(db, make_user, admin, start=date(2020, 1, 1), end=date(2099, 12, 31))
     chair = seated.convenor
     day = date(2020, 6, 1)
-    resident = make_user(Role.RESIDENT, name="提出人")
+    resident = live_in(db, make_user(Role.RESIDENT, name="提出人"))
     topic = raise_topic(db, resident, seated.council, title="路灯不亮",
                         description="夜里看不见路。", category="public_safety", today=day)
     meeting = plan_meeting(db, chair, seated.council, held_on=day, place="社区活动室", today=day)

@@ -78,7 +78,8 @@ def test_members_and_residents_find_their_desks(app, client, db, login, council,
     assert "Only the council" in refused.text
     assert db.scalar(select(Meeting.id)) is None
     client.post("/account/logout")
-    resident = make_user(Role.RESIDENT)
+    resident = live_in(db, make_user(Role.RESIDENT))
+    db.commit()
     login(resident)
     form = client.get(f"/resident/councils/{council.council.id}/topics/new").text
     assert "Raise a topic with" in form and "Any time" in form

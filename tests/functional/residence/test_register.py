@@ -79,9 +79,16 @@ def test_an_official_verifies_at_the_counter_and_only_for_the_registers_they_kee
     person = make_user(Role.RESIDENT, name="李阿姨", username="li.ayi")
     home = community_named(db, "和平社区")
     login(official)  # an official, but keeper of no register
-    assert client.get(f"/official/register/{home.id}").status_code == 403
-    assert client.post(f"/official/register/{home.id}/verify", data={
-        "person": "li.ayi", "evidence": "居民身份证"}).status_code == 403
+    client.get("/lang/en")
+    sent_back = client.get(f"/official/register/{home.id}", follow_redirects=True)
+    assert sent_back.request.path == "/official/register"
+    assert "You do not keep the register of 和平社区" in sent_back.text
+    assert "You keep no community’s register" in sent_back.text
+    assert "li.ayi" not in sent_back.text
+    refused = client.post(f"/official/register/{home.id}/verify", data={
+        "person": "li.ayi", "evidence": "居民身份证"})
+    assert refused.headers["Location"] == "/official/register"
+    assert live_residency(db, person.id) is None
     client.post("/account/logout")
 
     login(keeper)
@@ -192,7 +199,7 @@ def test_moving_on_the_account_page_ends_the_verification(client, db, login, res
 def test_only_officials_keep_registers_and_strangers_are_refused(client, db, login, resident):
     home = community_named(db, "和平社区")
     login(resident)
-    assert client.get(f"/official/register/{home.id}").status_code == 403
+    assert client.get(f"/official/register/{home.id}").status_code == 403  # not an official
     assert client.get("/admin/places").status_code == 403
     with pytest.raises(DomainError) as caught:
         issue_household_codes(db, resident, home, ["1号楼"])
