@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectField,
     StringField,
     SubmitField,
 )
@@ -20,7 +21,9 @@ from wtforms.validators import (
 from wtforms.validators import Email as EmailValidator
 
 from app.auth.strength import strong_password
+from app.db import get_session
 from app.forms import FlaskForm
+from votes.places import community_choices
 
 PASSWORD_MIN = 10
 
@@ -46,13 +49,23 @@ class ProfileForm(FlaskForm):
         _l("Email (optional)"),
         validators=[Optional(), Length(max=254), EmailValidator(check_deliverability=False)],
     )
-    community = StringField(
+    community = SelectField(
         _l("Community you live in (optional)"),
-        description=_l("As it is called locally, e.g. 和平社区; it lets you elect your "
-                       "resident council."),
-        validators=[Optional(), _not_blank, Length(max=40)],
+        description=_l("Choose it from the list of your street’s communities. To vote in "
+                       "its council election, raise topics there or rate projects, the "
+                       "community also verifies that you live there."),
+        validators=[Optional()],
     )
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The communities are records (votes/places.py), grouped by street: <optgroup>s
+        # that need no script.
+        groups = {"": [("", _l("— not said —"))]}
+        for street, names in community_choices(get_session()):
+            groups.setdefault(street or _l("Other"), []).extend(names)
+        self.community.choices = groups
 
 
 class RegisterForm(ProfileForm):

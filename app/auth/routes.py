@@ -26,6 +26,7 @@ from app.db import KEEPS_PAGES, get_session, writing
 from app.extensions import limiter
 from proposals.personal.consent import record_consent
 from votes.people import User, find_user, register_user
+from votes.residence import move
 from votes.sessions import end_session, end_sessions, start_session
 
 
@@ -161,7 +162,9 @@ def profile():
     if form.validate_on_submit():
         user.display_name = form.display_name.data.strip()
         user.email = form.email.data or None
-        user.community = (form.community.data or "").strip() or None
+        if move(session, user, form.community.data or None):
+            flash(_("You moved: your verification as a resident of your former community has "
+                    "ended. Ask your new community to verify you."), "info")
         session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("auth.profile"))
