@@ -12,9 +12,11 @@ import proposals.shortlist.models  # noqa: F401
 import votes.audit  # noqa: F401
 import votes.ballots  # noqa: F401
 import votes.hall  # noqa: F401
+import votes.mobiles  # noqa: F401
 import votes.people  # noqa: F401
 import votes.places  # noqa: F401
 import votes.residence  # noqa: F401
+import votes.roster  # noqa: F401
 import votes.sessions  # noqa: F401
 import votes.tablets  # noqa: F401
 import votes.versions  # noqa: F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from votes.base import Base, DomainError, utcnow
@@ -30,8 +30,10 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(254))
-    # Where SMS notices go (proposals/notices), when the person gave a number.
+    # Where SMS notices go (proposals/notices), when the person gave a number. Once a code
+    # sent to it confirms it (votes/mobiles.py), it is 11 digits and no other account's.
     mobile: Mapped[str | None] = mapped_column(String(20))
+    mobile_confirmed_at: Mapped[datetime | None]
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
@@ -48,6 +50,12 @@ class User(Base):
     consented_at: Mapped[datetime | None]
     consent_version: Mapped[str | None] = mapped_column(String(20))
     deleted_at: Mapped[datetime | None]
+    # Made at a service counter by an official for a resident without a phone (who made
+    # it is kept); its first password is printed and must be changed at first sign-in.
+    assisted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    assisted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The sign-in (votes.sessions.AccountSession) this object was loaded for, set by the web
     # shell: its token is the last part of the id Flask-Login keeps. Not a column.
     session_token = None
@@ -57,6 +65,14 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+    assisted_by: Mapped[User | None] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        # One person, one account: a confirmed number belongs to one account at most.
+        Index("uq_users_mobile_confirmed", "mobile", unique=True,
+              sqlite_where=text("mobile_confirmed_at IS NOT NULL"),
+              postgresql_where=text("mobile_confirmed_at IS NOT NULL")),
+    )
 
     # The account protocol Flask-Login expects, written out so the domain imports no Flask.
     is_authenticated = True

@@ -43,6 +43,7 @@ MOVED = "moved"  # the reason kept when a person moves (shown in their language)
 class Method(enum.StrEnum):
     COUNTER = "counter"  # seen in person at a service counter
     HOUSEHOLD_CODE = "household_code"  # a one-time code mailed to the address
+    ROSTER = "roster"  # the confirmed mobile number is on the community's roster
 
 
 class Residency(Base):
@@ -100,6 +101,7 @@ class RegisterAction(enum.StrEnum):
     ENDED = "ended"
     CODES_ISSUED = "codes_issued"
     CODE_WITHDRAWN = "code_withdrawn"
+    ROSTER_IMPORTED = "roster_imported"
 
 
 class RegisterEntry(Base):
@@ -222,6 +224,10 @@ def _start(session: Session, user: User, community: Place, *, method: Method,
            end_other: bool) -> Residency:
     if not user.active:
         raise DomainError("account_inactive")
+    if user.mobile and user.mobile_confirmed_at is None:
+        # One person, one account: a number given is confirmed before the account counts
+        # as a person (votes/mobiles.py). Accounts without a phone are verified as before.
+        raise DomainError("mobile_unconfirmed")
     current = live_residency(session, user.id)
     if current is not None:
         if current.place_id == community.id:
@@ -260,6 +266,15 @@ def verify_at_counter(session: Session, actor: User, user: User, community: Plac
     return _start(session, user, community, method=Method.COUNTER, actor=actor,
                   evidence=_clean_evidence(evidence), address=_clean_address(address),
                   end_other=end_other)
+
+
+def verify_from_roster(session: Session, actor: User | None, user: User, community: Place,
+                       *, address: str | None = None) -> Residency:
+    """The person's confirmed mobile number is on the community's roster (votes/roster.py):
+    verified there, by the keeper who imported it (`actor`) or at the person's own
+    confirmation (None). A person verified elsewhere is not moved: refused as ever."""
+    return _start(session, user, community, method=Method.ROSTER, actor=actor, evidence=None,
+                  address=_clean_address(address), end_other=False)
 
 
 def end_verification(session: Session, actor: User, residency: Residency, reason: str) -> None:
