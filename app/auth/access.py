@@ -62,10 +62,30 @@ def enforce_access():
         current_app.logger.error("route %s declares no access rule; refused", endpoint)
         abort(403)
     if may_use(rule, current_user):
-        return None
+        return _first_password(endpoint)
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     abort(403)
+
+
+# What an account whose password was printed on a sheet may open before it chooses its own.
+FIRST_PASSWORD_ENDPOINTS = {"auth.change_password", "auth.logout", "public.set_language",
+                            "static"}
+
+
+def _first_password(endpoint: str):
+    """An assisted account signed in with the password printed for it chooses its own
+    first: every other page sends it to "Change password"."""
+    if (not current_user.is_authenticated
+            or not getattr(current_user, "must_change_password", False)
+            or endpoint in FIRST_PASSWORD_ENDPOINTS):
+        return None
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+
+    flash(_("Choose your own password now: the one printed on your sheet works only until "
+            "you do."), "info")
+    return redirect(url_for("auth.change_password"))
 
 
 def is_safe_next(target: str | None) -> bool:

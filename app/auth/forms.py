@@ -6,9 +6,12 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
+    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -22,8 +25,10 @@ from wtforms.validators import Email as EmailValidator
 
 from app.auth.strength import strong_password
 from app.db import get_session
-from app.forms import FlaskForm
+from app.forms import FlaskForm, choices
+from votes.mobiles import is_mobile
 from votes.places import community_choices
+from votes.residence import ADDRESS_MAX, EVIDENCE_MAX
 
 PASSWORD_MIN = 10
 
@@ -33,8 +38,25 @@ def _not_blank(form, field):
         raise ValidationError(_l("This field cannot be only spaces."))
 
 
+MOBILE_MALFORMED = _l("A mainland mobile number has 11 digits and starts with 1, e.g. "
+                      "138 0013 8000 (+86 before it is fine).")
+
+
+def _mobile(form, field):
+    """A mainland mobile number in any usual form (votes.mobiles.normalise_mobile)."""
+    if field.data and not is_mobile(field.data):
+        raise ValidationError(MOBILE_MALFORMED)
+
+
+def _mobile_field(label, *, required: bool = True, description=None) -> StringField:
+    first = DataRequired() if required else Optional()
+    return StringField(label, description=description,
+                       validators=[first, Length(max=30), _mobile])
+
+
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    username = StringField(_l("Username or mobile number"),
+                           validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
@@ -80,6 +102,10 @@ class RegisterForm(ProfileForm):
             Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use only letters, digits, . _ or -.")),
         ],
     )
+    mobile = _mobile_field(
+        _l("Mobile number"),
+        description=_l("A mainland number, 11 digits. We text it a code to confirm it: one "
+                       "person, one account. You can then sign in with it too."))
     password = PasswordField(
         _l("Password"),
         description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
@@ -157,3 +183,96 @@ class ResetCodeForm(NewPasswordForm):
         _l("Code from the text message"), description=_l("Six digits."),
         validators=[DataRequired(), Length(max=12)],
     )
+
+
+# --- mobile numbers and one-time codes (app/auth/mobile.py) -----------------------------
+
+
+class MobileForm(FlaskForm):
+    """The number to confirm: a code is texted to it."""
+
+    mobile = _mobile_field(_l("Mobile number"),
+                           description=_l("A mainland number, 11 digits."))
+    submit = SubmitField(_l("Text me a code"))
+
+
+class MobileCodeForm(FlaskForm):
+    code = StringField(_l("Code from the text message"), description=_l("Six digits."),
+                       validators=[DataRequired(), Length(max=12)])
+    submit = SubmitField(_l("Confirm the number"))
+
+
+class CodeSignInRequestForm(FlaskForm):
+    mobile = _mobile_field(_l("Your confirmed mobile number"))
+    submit = SubmitField(_l("Text me a code"))
+
+
+class CodeSignInForm(FlaskForm):
+    mobile = _mobile_field(_l("Your confirmed mobile number"))
+    code = StringField(_l("Code from the text message"), description=_l("Six digits."),
+                       validators=[DataRequired(), Length(max=12)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
+
+
+# --- accounts made for someone else (app/auth/accounts.py) ------------------------------
+
+_USERNAME = [Optional(), Length(min=3, max=40),
+             Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use only letters, digits, . _ or -."))]
+
+
+class NewAccountForm(FlaskForm):
+    """The administrator makes an account; its holder sets the password by a reset."""
+
+    username = StringField(_l("Username"),
+                           description=_l("3–40 letters, digits, dots, dashes or "
+                                          "underscores."),
+                           validators=[DataRequired(), *_USERNAME[1:]])
+    display_name = StringField(_l("Name shown to others"),
+                               validators=[DataRequired(), _not_blank, Length(max=60)])
+    mobile = _mobile_field(_l("Mobile number (optional)"), required=False,
+                           description=_l("The holder confirms it with a code when they "
+                                          "first sign in."))
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Length(max=254), EmailValidator(check_deliverability=False)])
+    roles = SelectMultipleField(_l("Roles"), option_widget=widgets.CheckboxInput(),
+                                widget=widgets.ListWidget(prefix_label=False))
+    send = RadioField(_l("To set the password"), default="sms", choices=choices([
+        ("sms", _l("text a code to the mobile number")),
+        ("email", _l("email a link")),
+        ("none", _l("send nothing now (Send a code later from the account’s page)"))]))
+    submit = SubmitField(_l("Create the account"))
+
+    def __init__(self, *args, **kwargs):
+        from app.templating import ROLE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.roles.choices = choices(ROLE_LABELS)
+
+
+class AdminResetForm(FlaskForm):
+    # Without a choice (the button alone), the account's email, else its mobile number.
+    channel = RadioField(_l("Send"), default="", validate_choice=False, choices=choices([
+        ("sms", _l("a code to the mobile number")), ("email", _l("a link to the email"))]))
+
+
+class AssistedForm(FlaskForm):
+    """An official makes an account at the counter for a resident without a phone."""
+
+    display_name = StringField(_l("The resident’s name"),
+                               validators=[DataRequired(), _not_blank, Length(max=60)])
+    username = StringField(_l("Username (optional)"),
+                           description=_l("Leave it empty and one is made, e.g. jm482913."),
+                           validators=_USERNAME)
+    community = SelectField(_l("Verify as a resident of (optional)"),
+                            description=_l("Only a community whose register you keep."),
+                            validators=[Optional()])
+    evidence = StringField(
+        _l("What you saw"),
+        description=_l("To verify at once: the kind of document, e.g. “ID card and "
+                       "household book”. Never its number."),
+        validators=[Optional(), Length(max=EVIDENCE_MAX)])
+    address = StringField(_l("Address in the community (optional)"),
+                          validators=[Optional(), Length(max=ADDRESS_MAX)])
+    submit = SubmitField(_l("Create the account and print its sheet"))

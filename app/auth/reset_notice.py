@@ -25,6 +25,7 @@ from proposals.collection.models import Notification
 from proposals.notices.models import Channel, NoticeDelivery
 from proposals.notices.services import mobile_of
 from votes.base import utcnow
+from votes.mobiles import account_with_mobile
 from votes.people import User
 from votes.sessions import (
     RESET_LIFETIME,
@@ -36,6 +37,7 @@ from votes.sessions import (
 )
 
 RESET_KIND = "password_reset"
+MOBILE_KIND = "mobile_code"  # app/auth/mobile_notice.py
 
 
 class NothingToSend(Exception):
@@ -63,6 +65,8 @@ def find_account(session: Session, who: str) -> tuple[User | None, ResetChannel 
         found = session.scalars(select(User).where(
             func.lower(User.email) == who.lower()).limit(2)).all()
         user = found[0] if len(found) == 1 else None
+    elif user is None and account_with_mobile(session, who) is not None:
+        user, by_number = account_with_mobile(session, who), True  # its confirmed number
     elif user is None and len(_digits(who)) >= 7:
         number = _digits(who)
         national = number[2:] if number.startswith("86") and len(number) == 13 else number
@@ -102,7 +106,15 @@ def send_reset(session: Session, user: User, channel: ResetChannel, secret: byte
 
 def reset_sender(app: Flask, session: Session, user: User | None, notice: Notification,
                  channel: Channel, key: str, mailer, sms) -> Callable[[], None]:
-    """The worker's send of one reset code; raises NothingToSend when it must be skipped."""
+    """The worker's send of one reset code (or mobile code: app/auth/mobile_notice.py);
+    raises NothingToSend when it must be skipped."""
+    if notice.kind == MOBILE_KIND:
+        from app.auth import mobile_notice
+
+        try:
+            return mobile_notice.mobile_sender(app, session, user, notice, key, sms)
+        except mobile_notice.NothingToSend as why:
+            raise NothingToSend(str(why)) from None
     if user is None or not user.active:
         raise NothingToSend("the account is gone")
     reset = session.get(PasswordReset, (notice.params or {}).get("reset"))

@@ -15,6 +15,7 @@ from app.auth.forms import (
     ProfileForm,
     RegisterForm,
 )
+from app.auth.mobile_notice import mobile_secret, send_mobile_code, sent
 from app.auth.passwords import (
     hash_password,
     needs_rehash,
@@ -25,6 +26,7 @@ from app.auth.signin import describe_device, sign_in
 from app.db import KEEPS_PAGES, get_session, writing
 from app.extensions import limiter
 from proposals.personal.consent import record_consent
+from votes.mobiles import Purpose, account_with_mobile, is_mobile, normalise_mobile
 from votes.people import User, find_user, register_user
 from votes.residence import move
 from votes.sessions import end_session, end_sessions, start_session
@@ -44,8 +46,17 @@ def _account_limit() -> str:
 
 
 def _account_key() -> str:
-    """The account a sign-in attempt is for, as its counter's key (names are lower-case)."""
-    return "account:" + (request.form.get("username") or "").strip().lower()
+    """The account a sign-in attempt is for, as its counter's key (names are lower-case, a
+    number counts as one however it is typed)."""
+    typed = (request.form.get("username") or "").strip().lower()
+    if is_mobile(typed):
+        return "account:mobile:" + normalise_mobile(typed)
+    return "account:" + typed
+
+
+def _find_account(session, typed: str) -> User | None:
+    """The account a sign-in names: its username, or its confirmed mobile number."""
+    return find_user(session, typed) or account_with_mobile(session, typed)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,7 +69,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         session = get_session()
-        user = find_user(session, form.username.data)
+        user = _find_account(session, form.username.data)
         if user is not None:
             # Kept whole while the transaction ends: a POST begins as a writer (on SQLite it
             # holds the one write lock), and the password check below takes tens of ms.
@@ -94,7 +105,10 @@ def register():
         return redirect(url_for("public.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        # The one refusal is a taken username, said next to the field.
+        # The one refusal is a taken username, said next to the field. The number is
+        # confirmed in a second step, by the code texted to it (app/auth/mobile.py); whether
+        # another account has confirmed it already is said only to whoever has the code.
+        number = normalise_mobile(form.mobile.data)
         with writing(quiet=True) as work:
             user = register_user(
                 get_session(), username=form.username.data,
@@ -102,14 +116,20 @@ def register():
                 password_hash=hash_password(form.password.data),
             )
             user.community = (form.community.data or "").strip() or None
+            user.mobile = number
             record_consent(user)  # the privacy notice ticked: its version, and when
+            code = send_mobile_code(get_session(), user, Purpose.CONFIRM, number,
+                                    mobile_secret(current_app))
             row, token = start_session(get_session(), user,
                                        describe_device(request.user_agent.string))
         if work.ok:
             user.session_token, user.account_session_id = token, row.id
             login_user(user)
-            flash(_("Your account is ready. You can now propose projects."), "success")
-            return redirect(url_for("public.home"))
+            flash(_("Your account is ready. You can now propose projects. To be verified as "
+                    "a resident, vote or rate, confirm your mobile number with the code we "
+                    "texted to it."), "success")
+            sent(code)
+            return redirect(url_for("auth.mobile"))
         form.username.errors.append(_("This username is already taken."))
     return render_template("auth/register.html", form=form)
 
@@ -141,6 +161,7 @@ def change_password():
             session = get_session()
             user = session.get(User, current_user.id)
             user.password_hash = hash_password(form.password.data)
+            user.must_change_password = False  # a printed first password is gone now
             # Whoever knew the old password, or holds a copy of a cookie, is signed out
             # everywhere; this device goes on in a fresh session of its own.
             end_sessions(session, user.id)

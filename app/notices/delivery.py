@@ -122,8 +122,8 @@ def _prepare(app: Flask, session: Session, claim: Claim, mailer: Mailer | None,
     """The claim turned into what goes out (an email, or a text to a number), ready to send."""
     user = session.get(User, claim.user_id)
     first = session.get(Notification, claim.deliveries[0].notification_id)
-    if first is not None and first.kind == "password_reset":  # asked for: sent whatever
-        from app.auth.reset_notice import NothingToSend, reset_sender  # the choices
+    if first is not None and first.kind in ("password_reset", "mobile_code"):  # asked for:
+        from app.auth.reset_notice import NothingToSend, reset_sender  # sent whatever the choices
 
         try:
             return reset_sender(app, session, user, first, claim.channel,

@@ -88,3 +88,11 @@ class KeeperForm(FlaskForm):
     place_code = StringField(_l("Code of the community or street"),
                              validators=[DataRequired(), Length(max=CODE_MAX)])
     submit = SubmitField(_l("Name as keeper"))
+
+
+class RosterImportForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"),
+                     description=_l("Columns 姓名, 手机号, 地址 (name, mobile number, address in "
+                                    "the community). The file becomes the community’s roster; "
+                                    "nothing is imported unless every row is valid."))
+    submit = SubmitField(_l("Check and import"))

@@ -67,8 +67,41 @@ MESSAGES.update({
     "no_such_person": _l("No account has this username or mobile number."),
 })
 
+# Accounts: one person, one account (votes/mobiles.py, app/auth/mobile.py), assisted
+# accounts and the community's roster (votes/roster.py). Here, not in app/auth/, whose
+# package imports its views.
+MESSAGES.update({
+    "mobile_malformed": _l("A mainland mobile number has 11 digits and starts with 1, e.g. "
+                           "138 0013 8000 (+86 before it is fine)."),
+    "mobile_taken": _l("This number is confirmed by another account already. One person has "
+                       "one account: sign in to that one (by a code to this number, or reset "
+                       "its password). This account stays without the number; you can "
+                       "delete it from your account page."),
+    "mobile_code_wrong": _l("This code is wrong or has expired."),
+    "mobile_unconfirmed": _l("This account’s mobile number is not confirmed yet. The person "
+                             "confirms it first, with the code texted to it (My account → My "
+                             "mobile number); one person, one account."),
+    "mobile_owned": _l("This number is confirmed by the account %(username)s already: one "
+                       "person, one account."),
+    "reset_needs_mobile": _l("This account has no mobile number to text a code to."),
+    "reset_needs_email": _l("This account has no email address to send a link to."),
+    "not_assisted": _l("Only an assisted account gets a printed sign-in sheet."),
+    "roster_mobile_twice": _l("This number is on row %(first)s of the file already."),
+    "roster_mobile_elsewhere": _l("This number is on the roster of %(community)s already: a "
+                                  "number is on one community’s roster."),
+})
+METHOD_LABELS["roster"] = _l("by the community’s roster (confirmed mobile number)")
+ACTION_LABELS["roster_imported"] = _l("roster imported")
+
+NOTIFICATIONS = {
+    "mobile_code": _l("A code was texted to your mobile number. If you did not ask for it, "
+                      "nothing changes."),
+}
+
 # A places sheet's rows, reported by row and column (app/messages.py import_error_text).
 IMPORT_ERRORS = {code: MESSAGES[code] for code in (
     "place_code_shape", "place_district_parent", "place_parent_needed", "place_code_taken",
     "place_parent_unknown", "place_parent_level", "place_name_taken", "community_name_taken")}
 IMPORT_ERRORS["unknown_level"] = _l("Unknown level; use 区, 街道 or 社区.")
+IMPORT_ERRORS.update({code: MESSAGES[code] for code in (
+    "mobile_malformed", "roster_mobile_twice", "roster_mobile_elsewhere")})

@@ -32,6 +32,7 @@ from votes.residence import (
     verify_at_counter,
     withdraw_code,
 )
+from votes.roster import roster_of
 
 PAGE_SIZE = 50
 
@@ -53,7 +54,7 @@ def _desk(community, verify_form: VerifyForm | None = None,
                   verify_form=verify_form or VerifyForm(formdata=None),
                   codes_form=codes_form or CodesForm(formdata=None),
                   codes=open_codes(db, community), log=register_log(db, community, limit=20),
-                  action_form=ActionForm())
+                  action_form=ActionForm(), roster=roster_of(db, community))
 
 
 @bp.route("/register/<int:place_id>")

@@ -17,6 +17,7 @@ from app.residence.messages import (
     REASON_LABELS,
 )
 from votes.base import DomainError
+from votes.mobiles import account_with_mobile
 from votes.people import User, find_user
 from votes.places import Level, Place, keeps_register
 
@@ -66,6 +67,9 @@ def find_person(text: str) -> User | None:
     matched = _MOBILE.match(digits)
     if matched:
         number = matched.group(1)
+        owner = account_with_mobile(db, number)  # the account that confirmed it: one
+        if owner is not None:
+            return owner
         found = list(db.scalars(select(User).where(
             User.mobile.in_((number, "+86" + number, "86" + number, "+86 " + number)))
             .limit(2)))

@@ -10,7 +10,7 @@ from votes.people import User
 
 
 def register(client, **fields):
-    data = {"username": "liming", "display_name": "李明", "email": "",
+    data = {"username": "liming", "display_name": "李明", "email": "", "mobile": "13800138000",
             "password": "long enough pw", "confirm": "long enough pw", "consent": "y",
             **fields}
     return client.post("/account/register", data=data, follow_redirects=True)

@@ -146,12 +146,12 @@ def test_registration_records_the_community_chosen_from_the_places(client, db):
     client.post("/account/register", data={
         "username": "wang.heping", "display_name": "王和平", "community": "和平社区",
         "password": "a long enough password", "confirm": "a long enough password",
-        "consent": "y"})
+        "consent": "y", "mobile": "13800138000"})
     client.post("/account/logout")
     client.post("/account/register", data={
         "username": "li.nowhere", "display_name": "李", "community": "",
         "password": "a long enough password", "confirm": "a long enough password",
-        "consent": "y"})
+        "consent": "y", "mobile": "13800138000"})
     db.expire_all()
     assert find_user(db, "wang.heping").community == "和平社区"
     assert find_user(db, "li.nowhere").community is None

@@ -11,6 +11,7 @@ STRONG = "a long and unusual passphrase 42"
 
 def form(**changes) -> dict:
     data = {"username": "newcomer", "display_name": "新来的居民", "email": "new@example.com",
+            "mobile": "13800138000",
             "community": "", "password": STRONG, "confirm": STRONG, "consent": "y"}
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

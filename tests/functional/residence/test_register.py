@@ -27,7 +27,7 @@ from votes.residence import (
 
 TERM = {"term_start": date(2027, 1, 1), "term_end": date(2029, 12, 31)}
 REGISTER = {"password": "a long enough password", "confirm": "a long enough password",
-            "consent": "y"}
+            "consent": "y", "mobile": "13800138000"}
 
 
 @pytest.fixture
