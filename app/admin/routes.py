@@ -29,9 +29,11 @@ from app.admin.forms import (
     RolesForm,
 )
 from app.auth.access import allow
+from app.auth.accounts import made_by_admin
+from app.auth.forms import AdminResetForm, NewAccountForm
 from app.auth.reset_notice import find_account, reset_secret, send_reset
 from app.db import get_session, writing
-from app.forms import FlaskForm, choices
+from app.forms import choices
 from app.messages import domain_message
 from app.opendata.downloads import csv_lines
 from app.pagination import paginate
@@ -44,7 +46,9 @@ from proposals.shortlist.adoption import ballots_of_cycle
 from votes.audit import AuditEntry, entries
 from votes.base import DomainError
 from votes.casting import not_voted, turnout
+from votes.mobiles import confirmed_owner, masked, normalise_mobile
 from votes.people import Assembly, Membership, Role, User, add_member, find_user
+from votes.sessions import ResetChannel
 
 
 @bp.route("/")
@@ -64,6 +68,64 @@ def users():
         stmt = stmt.where(or_(User.username.ilike(like), User.display_name.ilike(like)))
     page = paginate(db, stmt, current_app.config["PAGE_SIZE"])
     return render_template("admin/users.html", page=page, q=q)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@allow("admin")
+def new_user():
+    """An account made by the administrator; its holder sets the password by the code or
+    link sent to them (the reset), and confirms the mobile number when they sign in."""
+    db = get_session()
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        with writing(form, quiet=True) as work:
+            made = made_by_admin(db, db.get(User, current_user.id),
+                                 username=form.username.data,
+                                 display_name=form.display_name.data.strip(),
+                                 mobile=form.mobile.data or None, email=form.email.data,
+                                 roles=[Role(r) for r in form.roles.data])
+            sent = _send_reset(db, made, form.send.data)
+        if work.ok:
+            flash(_("The account %(username)s is made.", username=made.username), "success")
+            _said_sent(form.send.data, sent)
+            return redirect(url_for("admin.user", user_id=made.id))
+        if work.error.code == "username_taken":
+            form.username.errors = [*form.username.errors, _("This username is already taken.")]
+        elif work.error.code == "mobile_taken":
+            owner = confirmed_owner(db, normalise_mobile(form.mobile.data))
+            form.mobile.errors = [*form.mobile.errors, domain_message(DomainError(
+                "mobile_owned", username=owner.username if owner else "?"))]
+        else:
+            target = getattr(form, str(work.error.params.get("field", "")), None) or form.send
+            target.errors = [*target.errors, domain_message(work.error)]
+    return render_template("admin/user_new.html", form=form)
+
+
+def _send_reset(db, user: User, how: str | None):
+    """A reset code to the account's mobile number or a link to its email, through the
+    outbox; None when nothing was asked, "limit" when the account had its fill this hour.
+    Asking for a channel the account has no address for is refused."""
+    if how in (None, "", "none"):
+        return None
+    if how == "sms" and not user.mobile:
+        raise DomainError("reset_needs_mobile", field="send")
+    if how == "email" and not user.email:
+        raise DomainError("reset_needs_email", field="send")
+    channel = ResetChannel.SMS if how == "sms" else ResetChannel.EMAIL
+    sent = send_reset(db, user, channel, reset_secret(current_app), issued_by=current_user)
+    return sent or "limit"
+
+
+def _said_sent(how: str | None, sent) -> None:
+    if sent is None:
+        return
+    if sent == "limit":
+        flash(_("This account had three codes this hour; try later."), "error")
+    elif how == "sms":
+        flash(_("A code to set the password is on its way to the account’s mobile number."),
+              "success")
+    else:
+        flash(_("A link to set the password is on its way to the account’s email."), "success")
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -89,7 +151,7 @@ def user(user_id: int):
                 return redirect(url_for("admin.user", user_id=user_id))
     seats = db.scalars(select(Membership).where(Membership.user_id == user_id)).all()
     return render_template("admin/user.html", user=found, form=form, seats=seats,
-                           reset_form=FlaskForm())
+                           reset_form=AdminResetForm(formdata=None), masked=masked)
 
 
 @bp.route("/users/<int:user_id>/reset", methods=["POST"])
@@ -98,7 +160,15 @@ def user_reset(user_id: int):
     """Send the account the same one-time code it could ask for on the sign-in page."""
     db = get_session()
     found = db.get(User, user_id) or abort(404)
-    if FlaskForm().validate_on_submit():
+    form = AdminResetForm()
+    if form.validate_on_submit() and form.channel.data in ("sms", "email"):
+        with writing(form, quiet=True) as work:
+            sent = _send_reset(db, found, form.channel.data)
+        if work.ok:
+            _said_sent(form.channel.data, sent)
+        else:
+            flash(domain_message(work.error), "error")
+    elif form.validate_on_submit():
         channel = find_account(db, found.username)[1]
         if channel is None:
             flash(_("This account has no email address or mobile number to send a code to."),
