@@ -128,8 +128,8 @@ def import_roster_file(place_id: int):
         done = import_roster(db, db.get(User, current_user.id), community, report.rows)
     if not work.ok:
         return _page(community, form, status=422)
-    flash(_("The roster of %(community)s has %(n)d entries now; %(verified)d people were "
-            "verified by it, %(elsewhere)d are verified in another community and stay "
-            "there.", community=community.name, n=done.entries, verified=done.verified,
+    flash(_("The roster of %(community)s has %(n)d entries now. Verified by it now: "
+            "%(verified)d. Verified in another community, and left there: %(elsewhere)d.",
+            community=community.name, n=done.entries, verified=done.verified,
             elsewhere=done.elsewhere), "success")
     return redirect(url_for("officials.roster", place_id=community.id))
