@@ -117,6 +117,10 @@ def load_config(environ: dict[str, str] | None = None, instance: Path | None = N
         "ACCOUNT_RATE_LIMIT": env.get("YISHI_ACCOUNT_RATE_LIMIT", "10 per minute;50 per hour"),
         # Password reset codes asked for one name typed (app/auth/reset.py).
         "RESET_RATE_LIMIT": env.get("YISHI_RESET_RATE_LIMIT", "3 per hour;10 per day"),
+        # Codes asked for one mobile number, to confirm it or sign in (app/auth/mobile.py);
+        # the kernel also sends a number at most three an hour, whoever asks.
+        "MOBILE_CODE_RATE_LIMIT": env.get("YISHI_MOBILE_CODE_RATE_LIMIT",
+                                          "3 per hour;10 per day"),
         # Household codes (门牌码) typed by one account (app/residence/residents.py): a code
         # has 12 characters of 31, and this keeps guessing one hopeless.
         "HOUSEHOLD_CODE_RATE_LIMIT": env.get("YISHI_HOUSEHOLD_CODE_RATE_LIMIT",

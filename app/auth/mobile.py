@@ -43,7 +43,7 @@ def _address_limit() -> str:
 
 
 def _number_limit() -> str:
-    return current_app.config.get("MOBILE_CODE_RATE_LIMIT", "3 per hour;10 per day")
+    return current_app.config["MOBILE_CODE_RATE_LIMIT"]
 
 
 def _tries_limit() -> str:
