@@ -28,6 +28,7 @@ from proposals.evaluation.models import Rating
 from proposals.notices.models import NoticeDelivery, NoticePreference
 from votes.ballots import Ballot, BallotRosterEntry, BallotStatus
 from votes.base import DomainError, utcnow
+from votes.mobiles import MobileCode
 from votes.people import Membership, Role, User
 from votes.residence import Residency
 from votes.sessions import PasswordReset, end_sessions
@@ -93,6 +94,8 @@ def _end_every_session(session: Session, user: User, now: datetime) -> None:
 
 def _drop_reset_codes(session: Session, user: User, now: datetime) -> None:
     session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    # The mobile codes keep the number they went to (votes/mobiles.py).
+    session.execute(delete(MobileCode).where(MobileCode.user_id == user.id))
 
 
 def _drop_notices(session: Session, user: User, now: datetime) -> None:
@@ -147,6 +150,7 @@ def _wipe_account(session: Session, user: User, now: datetime) -> None:
     user.username = placeholder_username(user)
     user.display_name = FORMER_NAME
     user.email = user.mobile = user.community = user.unit = user.locale = None
+    user.mobile_confirmed_at = None  # the number is free for its holder's next account
     user.password_hash = UNUSABLE_PASSWORD
     user.active = False
     user.role_rows.clear()

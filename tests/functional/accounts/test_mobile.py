@@ -215,3 +215,20 @@ def test_an_older_account_adds_and_confirms_a_number_on_its_account_page(
     other = browser(app)
     assert other.post("/account/login", data={"username": "15900159000",
                                               "password": PASSWORD}).status_code == 302
+
+
+def test_deleting_an_account_frees_its_number_and_forgets_its_codes(
+        app, client, db, mailing, gateway):
+    register(client, username="leaving", mobile="15200152000")
+    confirm(client, code_to(app, gateway, "15200152000"))
+    gone = find_user(db, "leaving")
+    answer = client.post("/account/delete", data={"password": "lantern orchard seventy"})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/account/deleted"
+    db.expire_all()
+    assert (gone.mobile, gone.mobile_confirmed_at) == (None, None)
+    assert db.scalar(select(func.count()).select_from(MobileCode)
+                     .where(MobileCode.user_id == gone.id)) == 0
+    again = browser(app)
+    register(again, username="back", mobile="15200152000")
+    assert confirm(again, code_to(app, gateway, "15200152000")).status_code == 302
+    assert find_user(db, "back").mobile_confirmed_at is not None
