@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.assisted import messages as assisted_words
 from app.ballots import messages as ballot_words
 from app.collection import messages as collection_words
 from app.council import messages as council_words
@@ -22,8 +23,9 @@ from votes.base import DomainError
 
 # Each context keeps its own words in app/<context>/messages.py; the tables below join them
 # here, explicitly, so a message exists whether or not that context's views were imported.
-_CONTEXT_WORDS = (ballot_words, collection_words, implementation_words, evaluation_words,
-                  council_words, cycle_words, notice_words, request_words, residence_words)
+_CONTEXT_WORDS = (assisted_words, ballot_words, collection_words, implementation_words,
+                  evaluation_words, council_words, cycle_words, notice_words, request_words,
+                  residence_words)
 
 MESSAGES = {
     "forbidden": _l("You are not allowed to do this."),

@@ -1,5 +1,6 @@
 """Imports every domain model module, so Base.metadata knows all tables (migrations, tests)."""
 
+import proposals.assisted.models  # noqa: F401
 import proposals.collection.models  # noqa: F401
 import proposals.council.models  # noqa: F401
 import proposals.cycles.models  # noqa: F401

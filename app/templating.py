@@ -14,6 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from app.assisted import messages as assisted_words
 from app.auth.forms import LogoutForm
 from app.ballots.forms import BASE_LABELS, MAJORITY_LABELS, METHOD_LABELS
 from app.charts import figure_json
@@ -317,7 +318,7 @@ def init_app(app: Flask) -> None:
         voter_method_labels=VOTER_METHOD_LABELS,
         majority_labels=MAJORITY_LABELS,
     )
-    for words in (implementation_words, evaluation_words, council_words):
+    for words in (implementation_words, evaluation_words, council_words, assisted_words):
         app.jinja_env.globals.update(words.JINJA_GLOBALS)
 
     @app.context_processor

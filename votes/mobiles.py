@@ -64,6 +64,7 @@ def masked(number: str | None) -> str:
 class Purpose(enum.StrEnum):
     CONFIRM = "confirm"  # proves the number is the account holder's
     SIGN_IN = "sign_in"  # signs in to the account whose confirmed number it is
+    ENTRY = "entry"  # confirms what staff entered in the person's name (proposals/assisted)
 
 
 class MobileCode(Base):

@@ -91,7 +91,12 @@ def mobile_sender(app: Flask, session: Session, user: User | None, notice: Notif
         raise NothingToSend("no SMS gateway is configured (SMS_URL)")
     code = code_of(row, mobile_secret(app))
     with reading_as(app, user):
-        if row.purpose == Purpose.SIGN_IN:
+        if row.purpose == Purpose.ENTRY:
+            text = _("[Yishi] Staff entered something in your name. To confirm it, sign in, "
+                     "open “Entered for me” and type %(code)s (it works once, for %(minutes)d "
+                     "minutes). If you did not ask for it, say so there.", code=code,
+                     minutes=minutes())
+        elif row.purpose == Purpose.SIGN_IN:
             text = _("[Yishi] Your code to sign in: %(code)s. It works once, for %(minutes)d "
                      "minutes. Do not tell it to anyone.", code=code, minutes=minutes())
         else:

@@ -7,15 +7,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.assisted.support import for_resident
 from app.auth.access import allow, is_safe_next
 from app.collection.forms import ActionForm, HideForm, ImportForm, MergeForm, OnBehalfForm
 from app.collection.proposing import draft_from, save_proposal
 from app.db import get_session, writing
 from app.numbers import whole_number
 from app.officials import bp
+from proposals.assisted.services import needs_confirmation
 from proposals.collection import moderation
 from proposals.collection import services as collection
-from proposals.collection.importing import MAX_BYTES, parse_import, template_csv
+from proposals.collection.importing import (
+    MAX_BYTES,
+    community_streets,
+    parse_import,
+    template_csv,
+)
 from proposals.collection.models import Comment, ModerationLog, Proposal, Report
 from proposals.collection.queries import similar_proposals
 from proposals.cycles.models import Cycle
@@ -38,8 +45,6 @@ def enter(cycle_id: int):
     db = get_session()
     cycle = _collecting_cycle(cycle_id)
     form = OnBehalfForm()
-    if request.method == "GET":
-        form.district.data = cycle.assembly.area if cycle.assembly.kind == "congress" else ""
     if form.validate_on_submit():
         proposer = None
         if form.proposer_username.data:
@@ -51,10 +56,15 @@ def enter(cycle_id: int):
                                proposer_name=form.proposer_name.data,
                                proposer_id=proposer.id if proposer else None,
                                received_on=form.received_on.data)
-            created = save_proposal(db, form, cycle, draft)
+            created = save_proposal(db, form, cycle, draft,
+                                    then=for_resident(proposer) if proposer else None)
             if created is not None:
                 flash(_("The proposal is entered for %(name)s.", name=created.proposer_name),
                       "success")
+                if proposer is not None and needs_confirmation(proposer):
+                    flash(_("%(name)s gets a code by text message: until they confirm, the "
+                            "proposal shows as entered by staff, not yet confirmed.",
+                            name=proposer.display_name), "info")
                 return redirect(url_for("public.proposal", proposal_id=created.id))
     return render_template("officials/enter.html", form=form, cycle=cycle)
 
@@ -82,7 +92,8 @@ def import_proposals(cycle_id: int):
             form.file.errors = [_("Choose a file to import.")]
         else:
             data = upload.stream.read(MAX_BYTES + 1)
-            report = parse_import(data, upload.filename, today=date.today())
+            report = parse_import(data, upload.filename, today=date.today(),
+                                  communities=community_streets(db))
             if report.ok:
                 with writing() as work:
                     created = collection.import_rows(db, current_user, cycle, report.rows)

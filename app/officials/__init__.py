@@ -6,6 +6,7 @@ bp = Blueprint("officials", __name__, url_prefix="/official")
 
 # This audience's own pages, then each context's views hung on this blueprint: a context
 # keeps its forms, messages and views together in app/<context>/ (docs/architecture.md).
+from app.assisted import officials as assisted_entry_views  # noqa: E402,F401
 from app.auth import assisted as assisted_views  # noqa: E402,F401  (the counter's accounts)
 from app.ballots import kiosk_desk as kiosk_desk_views  # noqa: E402,F401  (hall tablets)
 from app.ballots import officials as ballots_views  # noqa: E402,F401

@@ -6,6 +6,7 @@ bp = Blueprint("residents", __name__, url_prefix="/resident")
 
 # This audience's own pages, then each context's views hung on this blueprint: a context
 # keeps its forms, messages and views together in app/<context>/ (docs/architecture.md).
+from app.assisted import residents as assisted_views  # noqa: E402,F401
 from app.collection import residents as collection_views  # noqa: E402,F401
 from app.council import residents as council_views  # noqa: E402,F401
 from app.evaluation import residents as evaluation_views  # noqa: E402,F401

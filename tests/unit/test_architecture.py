@@ -28,6 +28,7 @@ CONTEXT_ARROWS = {
     "council": {"collection", "cycles"},
     "requests": {"collection"},
     "opendata": {"cycles", "collection", "shortlist", "implementation", "evaluation", "council"},
+    "assisted": {"collection", "implementation", "evaluation"},
     "personal": {"cycles", "notices", "collection", "shortlist", "implementation", "evaluation",
                  "council", "requests", "opendata"},
 }
