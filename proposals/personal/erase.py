@@ -23,6 +23,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
+from proposals.assisted.models import AssistedEntry
 from proposals.collection.models import Comment, Follow, Notification, Proposal
 from proposals.evaluation.models import Rating
 from proposals.notices.models import NoticeDelivery, NoticePreference
@@ -146,6 +147,15 @@ def _leave_the_register(session: Session, user: User, now: datetime) -> None:
                     .values(address=None, evidence=None))
 
 
+def _forget_entries_for_them(session: Session, user: User, now: datetime) -> None:
+    # What waited for their code never will be confirmed; their words in it go.
+    session.execute(update(AssistedEntry).where(AssistedEntry.resident_id == user.id,
+                                                AssistedEntry.state == "pending")
+                    .values(state="lapsed", settled_at=now))
+    session.execute(update(AssistedEntry).where(AssistedEntry.resident_id == user.id)
+                    .values(comment=None))
+
+
 def _wipe_account(session: Session, user: User, now: datetime) -> None:
     user.username = placeholder_username(user)
     user.display_name = FORMER_NAME
@@ -166,6 +176,7 @@ STEPS: list[tuple[str, Step]] = [
     ("ratings", _unlink_ratings),
     ("proposals", _proposals_under_former_name),
     ("residence", _leave_the_register),
+    ("entered_for_me", _forget_entries_for_them),
     ("account", _wipe_account),
 ]
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from proposals.assisted.models import AssistedEntry
 from proposals.collection.models import (
     Comment,
     Cosign,
@@ -230,6 +231,14 @@ def residence(session: Session, user: User) -> list[dict]:
                    "end_reason", community=r.place.name) for r in rows]
 
 
+def entered_for_me(session: Session, user: User) -> list[dict]:
+    """What staff entered in the person's name, and what became of it."""
+    rows = session.scalars(select(AssistedEntry).where(AssistedEntry.resident_id == user.id)
+                           .order_by(AssistedEntry.id))
+    return [fields(e, "kind", "proposal_id", "project_id", "level", "comment", "state",
+                   "created_at", "settled_at") for e in rows]
+
+
 PARTS: list[tuple[str, Part]] = [
     ("account", account),
     ("roles", roles),
@@ -253,6 +262,7 @@ PARTS: list[tuple[str, Part]] = [
     ("notice_deliveries", notice_deliveries),
     ("ballots", ballots),
     ("residence", residence),
+    ("entered_for_me", entered_for_me),
 ]
 
 

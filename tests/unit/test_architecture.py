@@ -30,7 +30,7 @@ CONTEXT_ARROWS = {
     "opendata": {"cycles", "collection", "shortlist", "implementation", "evaluation", "council"},
     "assisted": {"collection", "implementation", "evaluation"},
     "personal": {"cycles", "notices", "collection", "shortlist", "implementation", "evaluation",
-                 "council", "requests", "opendata"},
+                 "council", "requests", "opendata", "assisted"},
 }
 # Modules at the top of proposals/ that every context may import; they import no context.
 SHARED = {"sheets", "events"}

@@ -146,3 +146,24 @@ def test_an_entry_confirmed_after_its_round_closed_lapses(
     assert "1 came too late to count" in page
     assert db.scalar(select(func.count(Rating.id))) == 1  # the other resident's only
     assert db.scalar(select(AssistedEntry.state)) == "lapsed"
+
+
+def test_the_residents_data_download_names_what_staff_entered_and_deletion_lapses_it(
+        client, db, login, official, texted, propose, make_user):
+    from proposals.assisted.services import enter_cosign_for
+    from tests.functional.personal.steps import delete_account
+    from tests.functional.personal.test_export import exported
+
+    proposal = propose(make_user(Role.RESIDENT, name="提议人"))
+    grandma = texted(NUMBER)
+    enter_cosign_for(db, official, proposal, grandma)
+    db.commit()
+    sign_in(client, login, grandma)
+    data, _text = exported(client)
+    [entry] = data["entered_for_me"]
+    assert (entry["kind"], entry["proposal_id"], entry["state"]) == (
+        "cosign", proposal.id, "pending")
+    delete_account(client)
+    db.expire_all()
+    assert db.scalar(select(AssistedEntry.state)) == "lapsed"
+    assert db.get(Proposal, proposal.id).cosign_count == 0
