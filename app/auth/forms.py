@@ -77,6 +77,8 @@ class ProfileForm(FlaskForm):
                        "its council election, raise topics there or rate projects, the "
                        "community also verifies that you live there."),
         validators=[Optional()],
+        # static/js/places.js puts a street list before it, labelled so.
+        render_kw={"data-places": _l("Street")},
     )
     submit = SubmitField(_l("Save"))
 
