@@ -31,7 +31,7 @@ from app.implementation.support import today
 from proposals.collection.services import ProposalDraft, submit_proposal
 from proposals.cycles.services import create_cycle
 from proposals.cycles.stages import Stage
-from tests.functional.builders import community_place, png_bytes
+from tests.functional.builders import png_bytes
 from votes.casting import create_ballot, open_ballot
 from votes.people import Assembly, Role, add_member, register_user
 from votes.rules import BallotRules, ThresholdBase
@@ -96,7 +96,7 @@ def journey(live_app):
                                 (GARAGE, "transport")):
             seeded[title] = submit_proposal(db, neighbour, cycle, ProposalDraft(
                 title=title, description=f"{title}：居民反映多年。", category=category,
-                community=community_place(db, "和平社区"))).id
+                district="全程区", street="长江街道", community="和平社区")).id
         create_cycle(db, admin, assembly=assembly, title=EN_CYCLE, year=2028,
                      dates={s: day + timedelta(days=n + 400) for s, n in offsets.items()})
 
