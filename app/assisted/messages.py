@@ -7,7 +7,10 @@ MESSAGES = {
     "entry_pending": _l("Staff already entered this for the resident; it waits for their "
                         "confirmation."),
     "entry_settled": _l("This entry is settled already."),
-    "entry_code_needed": _l("Type the code we texted you."),
+    "resident_own_proposal": _l("This is the resident's own proposal: nobody co-signs their "
+                                "own."),
+    "resident_cosigned": _l("This resident has co-signed this proposal already."),
+    "not_a_resident_account": _l("This account is not a resident's."),
 }
 
 KIND_LABELS = {

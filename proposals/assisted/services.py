@@ -77,12 +77,12 @@ def enter_cosign_for(session: Session, actor: User, proposal: Proposal,
     """A co-sign the resident asked staff to make: counted once they confirm it."""
     _require_staff(actor)
     if not resident.has_role(Role.RESIDENT):
-        raise DomainError("residents_only")
+        raise DomainError("not_a_resident_account", field="resident")
     collection._open_for_support(proposal)  # the same refusals the resident would meet
     if proposal.proposer_id == resident.id:
-        raise DomainError("own_proposal")
+        raise DomainError("resident_own_proposal", field="resident")
     if session.get(Cosign, (proposal.id, resident.id)) is not None:
-        raise DomainError("already_cosigned")
+        raise DomainError("resident_cosigned", field="resident")
     if _pending(session, resident, Kind.COSIGN, proposal_id=proposal.id) is not None:
         raise DomainError("entry_pending")
     entry = AssistedEntry(kind=Kind.COSIGN.value, resident_id=resident.id,

@@ -168,3 +168,23 @@ def test_the_residents_data_download_names_what_staff_entered_and_deletion_lapse
     db.expire_all()
     assert db.scalar(select(AssistedEntry.state)) == "lapsed"
     assert db.get(Proposal, proposal.id).cosign_count == 0
+
+
+def test_entering_for_a_resident_says_what_stands_in_the_way_in_their_terms(
+        client, db, login, official, propose, make_user, resident):
+    from proposals.collection.services import cosign
+
+    proposal = propose(make_user(Role.RESIDENT, name="提议人"))
+    cosign(db, resident, proposal)
+    db.commit()
+    sign_in(client, login, official)
+    typed = {"resident": resident.username}
+    page = client.post(f"/official/proposals/{proposal.id}/cosign-for", data=typed).text
+    assert "This resident has co-signed this proposal already." in page
+    assert f'value="{resident.username}"' in page  # kept as typed
+    own = client.post(f"/official/proposals/{propose(resident).id}/cosign-for", data=typed)
+    assert "nobody co-signs their own" in own.text
+    unknown = client.post(f"/official/proposals/{proposal.id}/cosign-for",
+                          data={"resident": "nobody-here"})
+    assert "No account has this username or mobile number." in unknown.text
+    assert db.scalar(select(func.count(AssistedEntry.id))) == 0
