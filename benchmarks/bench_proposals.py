@@ -33,6 +33,7 @@ from proposals.collection.text import search_document  # noqa: E402
 from proposals.cycles.services import create_cycle  # noqa: E402
 from proposals.cycles.stages import Stage  # noqa: E402
 from votes.people import Assembly, Role, register_user  # noqa: E402
+from votes.places import Place, by_code, community_named  # noqa: E402
 
 SUBJECTS = """老旧小区加装电梯 社区食堂助餐点 背街小巷路灯改造 口袋公园建设 小学课后托管
 社区卫生服务站延时服务 菜市场食品快检室 新能源汽车充电桩 消防通道整治 零工驿站 垃圾分类亭改造
@@ -43,9 +44,29 @@ STREETS = ["长江街道", "黄河街道", "珠江街道", "淮河街道"]
 PREFIXES = ["", "关于", "建议", "希望尽快", "请求"]
 
 
+def bench_places(session) -> dict[str, tuple[int, str]]:
+    """The benchmark's list of places (基准区, its streets, a community's street by turn):
+    each community's (id, street), made once."""
+    found = {}
+    for n, name in enumerate(PLACES):
+        street = STREETS[n % len(STREETS)]
+        place = community_named(session, name)
+        if place is None:
+            district = by_code(session, "B") or Place(level="district", code="B", name="基准区")
+            above = by_code(session, f"B{n % len(STREETS)}") or Place(
+                level="street", code=f"B{n % len(STREETS)}", name=street, parent=district)
+            place = Place(level="community", code=f"B{n % len(STREETS)}-{n}", name=name,
+                          parent=above)
+            session.add(place)
+            session.flush()
+        found[name] = (place.id, street)
+    return found
+
+
 def insert_proposals(session, cycle_id: int, proposer_id: int, count: int) -> None:
     """`count` submitted proposals of the cycle in bulk, their search text built once per text."""
     rng = random.Random(7)
+    places = bench_places(session)
     docs = {}
     categories, channels = list(Category), list(Channel)
     base = datetime(2026, 1, 1, tzinfo=UTC)
@@ -57,10 +78,11 @@ def insert_proposals(session, cycle_id: int, proposer_id: int, count: int) -> No
         key = (title, subject)
         if key not in docs:  # jieba once per distinct text keeps seeding fast
             docs[key] = search_document(title, description)
+        community = rng.choice(PLACES)
         batch.append(dict(
             cycle_id=cycle_id, title=title, description=description,
             category=rng.choice(categories).value, district="基准区",
-            street=rng.choice(STREETS), community=rng.choice(PLACES),
+            place_id=places[community][0], street=places[community][1], community=community,
             beneficiaries=rng.randint(10, 5000), channel=rng.choice(channels).value,
             proposer_id=proposer_id, proposer_name="居民", entered_by_id=proposer_id,
             status="submitted", created_at=base + timedelta(minutes=i),

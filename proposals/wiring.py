@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from proposals import events
 from proposals.collection import cycle_work as collection_work
+from proposals.collection import services as collection
+from proposals.council import services as councils
 from proposals.evaluation import cycle_work as evaluation_work
 from proposals.evaluation import rounds
 from proposals.implementation import cycle_work as implementation_work
+from proposals.requests import services as requests
+from votes.places import place_renamed
 
 # (signal, receiver): who listens to what. Receivers are module-level functions, connected
 # strongly, so they stay connected for the life of the process.
@@ -21,6 +25,10 @@ HANDLERS = (
     (events.cycle_work_asked, collection_work.on_cycle_work_asked),
     (events.cycle_work_asked, implementation_work.on_cycle_work_asked),
     (events.cycle_work_asked, evaluation_work.on_cycle_work_asked),
+    # The kernel's own signal: the rows that keep a renamed place's name beside its key.
+    (place_renamed, collection.on_place_renamed),
+    (place_renamed, requests.on_place_renamed),
+    (place_renamed, councils.on_place_renamed),
 )
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from votes.base import Base, DomainError, utcnow
+
+if TYPE_CHECKING:
+    from votes.places import Place
 
 
 class Role(enum.StrEnum):
@@ -39,7 +43,10 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     # An official's department (e.g. 区住建委): who may report on a project of that unit.
     unit: Mapped[str | None] = mapped_column(String(80))
-    # The community a resident is registered in (e.g. 和平社区): who may elect its council.
+    # The community a person says they live in (votes/places.py), by key; `community` is its
+    # name, kept in step as a label. Only the register of residents proves it.
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True)
     community: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Part of every session's and remember-me cookie's account id: raising it ends every
@@ -66,6 +73,7 @@ class User(Base):
     )
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
     assisted_by: Mapped[User | None] = relationship(remote_side=[id])
+    place: Mapped[Place | None] = relationship("Place", foreign_keys=[place_id])
 
     __table_args__ = (
         # One person, one account: a confirmed number belongs to one account at most.

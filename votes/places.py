@@ -2,9 +2,10 @@
 
 A place has a code (the statistical division code an operator uses, e.g. 110105001001) and
 a name; a community sits in a street, a street in a district. A community's name is unique
-in the site, because the proposals, councils and requests that were entered before places
-were records still name their community by text; the register of residents
-(`votes.residence`) points at a community by key.
+in the site, so that a form, an import or a hotline export may name it. Every table that
+says where something is points at a place by key (users, proposals, requests, councils,
+projects, the register of residents); the names they keep beside the key are labels, kept
+in step: renaming a place sends `place_renamed`, and each context relabels its own rows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from blinker import Namespace
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from votes.base import Base, DomainError, utcnow
@@ -24,6 +26,11 @@ from votes.people import Role, User
 NAME_MAX = 40
 CODE_MAX = 20
 CODE_SHAPE = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+
+place_renamed = Namespace().signal("place-renamed", doc=(
+    "Sent by rename_place once the new name is flushed: sender=the Place, session=, "
+    "old_name=. Each context that keeps a place's name beside its key relabels its rows "
+    "(connected by proposals.wiring); a receiver flushes and never commits."))
 
 
 class Level(enum.StrEnum):
@@ -119,6 +126,75 @@ def community_named(session: Session, name: str | None) -> Place | None:
         Place.level == Level.COMMUNITY.value, Place.name == name.strip()))
 
 
+def require_community(session: Session, community: Place | str | None, *,
+                      field: str = "community") -> Place:
+    """The community a form, an import or a service names: a Place passes if it is a
+    community; a name is looked up (names are unique). Refused with `unknown_community`
+    when the list of places has none of that name."""
+    if isinstance(community, Place):
+        if community.level != Level.COMMUNITY.value:
+            raise DomainError("place_not_a_community", field=field, community=community.name)
+        return community
+    name = (community or "").strip()
+    if not name:
+        raise DomainError("required", field=field)
+    found = community_named(session, name)
+    if found is None:
+        raise DomainError("unknown_community", field=field, community=name[:NAME_MAX])
+    return found
+
+
+def labels(community: Place) -> tuple[str, str, str]:
+    """(district, street, community): the names a row keeps beside a community's key."""
+    street = community.parent
+    district = street.parent if street is not None else None
+    return (district.name if district else "", street.name if street else "", community.name)
+
+
+def communities_within(place: Place):
+    """A SELECT of the ids of the communities in `place`: itself, a street's, a district's."""
+    if place.level == Level.STREET:
+        return select(Place.id).where(Place.parent_id == place.id)
+    if place.level == Level.DISTRICT:
+        streets = select(Place.id).where(Place.parent_id == place.id)
+        return select(Place.id).where(Place.parent_id.in_(streets))
+    return select(Place.id).where(Place.id == place.id)
+
+
+def lineage(place: Place) -> list[Place]:
+    """The place and the places above it, itself first (community, street, district)."""
+    found: list[Place] = []
+    at: Place | None = place
+    while at is not None:
+        found.append(at)
+        at = at.parent
+    return found
+
+
+def common_place(session: Session, place_ids) -> Place | None:
+    """The smallest place that covers every given place: their one community, else their
+    one street, else their one district; None when they share none (or none is given)."""
+    chosen = [session.get(Place, i) for i in dict.fromkeys(place_ids) if i is not None]
+    chosen = [p for p in chosen if p is not None]
+    if not chosen:
+        return None
+    shared = [p.id for p in lineage(chosen[0])]
+    for other in chosen[1:]:
+        above = {p.id for p in lineage(other)}
+        shared = [i for i in shared if i in above]
+    return session.get(Place, shared[0]) if shared else None
+
+
+def set_home(session: Session, user: User, community: Place | str | None) -> None:
+    """The community a person says they live in: its key, and its name as the label. None
+    (or an empty name) clears both; an unknown name is refused."""
+    if community is None or (isinstance(community, str) and not community.strip()):
+        user.place_id, user.place, user.community = None, None, None
+        return
+    place = require_community(session, community)
+    user.place, user.place_id, user.community = place, place.id, place.name
+
+
 def problems(session: Session, rows: Sequence[PlaceRow]) -> list[tuple[int, DomainError]]:
     """Every row's problem (1-based row number, error), as if the rows were added in order
     (a parent before its children). Nothing is written."""
@@ -195,10 +271,14 @@ def rename_place(session: Session, actor: User, place: Place, name: str) -> None
     old = place.name
     place.name = name
     if place.level == Level.COMMUNITY:
-        # The accounts that name their community by text follow the record.
-        for user in session.scalars(select(User).where(User.community == old)):
-            user.community = name
+        # The accounts living there keep its name as a label: it follows the record (an
+        # account that named it before it had a key is matched by the old name).
+        session.execute(update(User).where(
+            (User.place_id == place.id) | (User.place_id.is_(None) & (User.community == old)))
+            .values(community=name, place_id=place.id).execution_options(
+                synchronize_session="fetch"))
     session.flush()
+    place_renamed.send(place, session=session, old_name=old)
 
 
 def all_places(session: Session) -> list[Place]:
@@ -230,6 +310,18 @@ def community_choices(session: Session) -> list[tuple[str, list[tuple[str, str]]
         street = place.parent.name if place.parent else ""
         groups.setdefault(street, []).append((place.name, place.name))
     return list(groups.items())
+
+
+def place_choices(session: Session) -> list[tuple[str, list[Place]]]:
+    """(group name, places) for a grouped <select> of any place: each district alone, then
+    each street followed by its communities."""
+    groups: dict[int, tuple[str, list[Place]]] = {}
+    for place in all_places(session):
+        head = place.parent if place.level == Level.COMMUNITY else place
+        if head is None:
+            continue
+        groups.setdefault(head.id, (head.name, []))[1].append(place)
+    return list(groups.values())
 
 
 def covers(place: Place, community: Place) -> bool:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from votes.base import Base, DomainError, utcnow
 from votes.people import Role, User
-from votes.places import Level, Place, keeps_register
+from votes.places import Level, Place, keeps_register, set_home
 
 EVIDENCE_MAX = 80
 ADDRESS_MAX = 120
@@ -239,7 +239,7 @@ def _start(session: Session, user: User, community: Place, *, method: Method,
                       evidence=evidence, address=address,
                       verified_by_id=actor.id if actor else None)
     session.add(found)
-    user.community = community.name
+    set_home(session, user, community)
     _log(session, community, RegisterAction.VERIFIED, user=user, actor=actor or user,
          detail=method.value)
     session.flush()
@@ -290,13 +290,14 @@ def end_verification(session: Session, actor: User, residency: Residency, reason
     _end(session, residency, actor=actor, reason=reason)
 
 
-def move(session: Session, user: User, community_name: str | None) -> bool:
-    """The person says they live somewhere else now: a verification elsewhere ends.
+def move(session: Session, user: User, community: Place | str | None) -> bool:
+    """The person says they live somewhere else now (a community on the list of places, or
+    none): a verification elsewhere ends.
 
     Returns whether a verification was ended."""
     current = live_residency(session, user.id)
-    user.community = community_name or None
-    if current is None or current.place.name == community_name:
+    set_home(session, user, community)
+    if current is None or current.place_id == user.place_id:
         return False
     _end(session, current, actor=user, reason=MOVED)
     return True

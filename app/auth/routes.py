@@ -28,6 +28,7 @@ from app.extensions import limiter
 from proposals.personal.consent import record_consent
 from votes.mobiles import Purpose, account_with_mobile, is_mobile, normalise_mobile
 from votes.people import User, find_user, register_user
+from votes.places import set_home
 from votes.residence import move
 from votes.sessions import end_session, end_sessions, start_session
 
@@ -115,7 +116,7 @@ def register():
                 display_name=form.display_name.data, email=form.email.data,
                 password_hash=hash_password(form.password.data),
             )
-            user.community = (form.community.data or "").strip() or None
+            set_home(get_session(), user, form.community.data or None)  # by key
             user.mobile = number
             record_consent(user)  # the privacy notice ticked: its version, and when
             code = send_mobile_code(get_session(), user, Purpose.CONFIRM, number,

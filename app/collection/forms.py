@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import FlaskForm, choices
 from app.numbers import ID_MAX
+from app.places import community_options
 from app.templating import CATEGORY_LABELS, CHANNEL_LABELS
 from app.uploads import PHOTO_HELP
 from proposals.collection.moderation import REASON_MAX, REPORT_MAX
@@ -24,7 +25,6 @@ from proposals.collection.services import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
     NAME_MAX,
-    PLACE_MAX,
     TITLE_MAX,
     WITHDRAW_REASON_MAX,
 )
@@ -43,9 +43,12 @@ class ProposalForm(FlaskForm):
     )
     category = SelectField(_l("Category"), choices=choices(CATEGORY_LABELS, blank=True),
                            validators=[DataRequired()])
-    district = StringField(_l("District"), validators=[DataRequired(), Length(max=PLACE_MAX)])
-    street = StringField(_l("Street"), validators=[DataRequired(), Length(max=PLACE_MAX)])
-    community = StringField(_l("Community"), validators=[DataRequired(), Length(max=PLACE_MAX)])
+    # A community on the list of places, grouped by street; its street and district follow.
+    community = SelectField(
+        _l("Community"),
+        description=_l("Choose it under its street; the street and district follow from it."),
+        validators=[DataRequired()],
+        render_kw={"data-places": _l("Street")})  # static/js/places.js: a street list first
     beneficiaries = IntegerField(
         _l("People who would benefit (estimate, optional)"),
         validators=[Optional(), NumberRange(min=0, max=BENEFICIARIES_MAX)],
@@ -59,6 +62,10 @@ class ProposalForm(FlaskForm):
         description=_l("Otherwise the public sees “Resident” instead of your name."),
     )
     submit = SubmitField(_l("Submit proposal"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community.choices = community_options()
 
 
 class OnBehalfForm(ProposalForm):

@@ -20,3 +20,14 @@ NOTIFICATIONS = {
     "proposal_withdrawn": _l("The proposal “%(title)s” that you support was withdrawn by its "
                              "author."),
 }
+
+# The 12345/visit import's row problems that are collection's own (the shared ones are in
+# app/messages.py).
+IMPORT_ERRORS = {
+    "import_unknown_community": _l("No community of this name or code is on the list of "
+                                   "places (%(value)s): correct it, or ask an administrator "
+                                   "to add the community."),
+    "import_wrong_street": _l("%(community)s is in %(street)s on the list of places, not in "
+                              "%(value)s: correct the street (or leave it empty), or the "
+                              "community."),
+}

@@ -17,7 +17,12 @@ from app.officials import bp
 from proposals.assisted.services import needs_confirmation
 from proposals.collection import moderation
 from proposals.collection import services as collection
-from proposals.collection.importing import MAX_BYTES, parse_import, template_csv
+from proposals.collection.importing import (
+    MAX_BYTES,
+    community_streets,
+    parse_import,
+    template_csv,
+)
 from proposals.collection.models import Comment, ModerationLog, Proposal, Report
 from proposals.collection.queries import similar_proposals
 from proposals.cycles.models import Cycle
@@ -40,8 +45,6 @@ def enter(cycle_id: int):
     db = get_session()
     cycle = _collecting_cycle(cycle_id)
     form = OnBehalfForm()
-    if request.method == "GET":
-        form.district.data = cycle.assembly.area if cycle.assembly.kind == "congress" else ""
     if form.validate_on_submit():
         proposer = None
         if form.proposer_username.data:
@@ -89,7 +92,8 @@ def import_proposals(cycle_id: int):
             form.file.errors = [_("Choose a file to import.")]
         else:
             data = upload.stream.read(MAX_BYTES + 1)
-            report = parse_import(data, upload.filename, today=date.today())
+            report = parse_import(data, upload.filename, today=date.today(),
+                                  communities=community_streets(db))
             if report.ok:
                 with writing() as work:
                     created = collection.import_rows(db, current_user, cycle, report.rows)

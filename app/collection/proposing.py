@@ -15,8 +15,8 @@ from proposals.cycles.models import Cycle
 def draft_from(form, **extra) -> ProposalDraft:
     return ProposalDraft(
         title=form.title.data, description=form.description.data, category=form.category.data,
-        district=form.district.data, street=form.street.data, community=form.community.data,
-        beneficiaries=form.beneficiaries.data, proposer_named=bool(form.proposer_named.data),
+        community=form.community.data, beneficiaries=form.beneficiaries.data,
+        proposer_named=bool(form.proposer_named.data),
         **extra)
 
 

@@ -33,8 +33,8 @@ def propose(cycle_id: int):
         flash(_("This cycle is not collecting proposals now."), "error")
         return redirect(url_for("public.cycle", cycle_id=cycle_id))
     form = ProposalForm()
-    if request.method == "GET":
-        form.district.data = cycle.assembly.area if cycle.assembly.kind == "congress" else ""
+    if request.method == "GET" and current_user.community:
+        form.community.data = current_user.community  # where they said they live
     if form.validate_on_submit():
         created = save_proposal(db, form, cycle, draft_from(form))
         if created is not None:
@@ -84,8 +84,7 @@ def edit_proposal(proposal_id: int):
     if form.validate_on_submit():
         draft = ProposalDraft(
             title=form.title.data, description=form.description.data,
-            category=form.category.data, district=form.district.data,
-            street=form.street.data, community=form.community.data,
+            category=form.category.data, community=form.community.data,
             beneficiaries=form.beneficiaries.data)
         with writing(form, success=_("Your proposal is updated; the earlier text is kept.")
                      ) as work:

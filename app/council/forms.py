@@ -39,9 +39,11 @@ def fraction(text: str) -> tuple[int, int]:
 
 class CouncilForm(FlaskForm):
     assembly_id = SelectField(_l("Council assembly"), coerce=int)
-    community = StringField(_l("Community"), description=_l("As residents give it when they "
-                                                           "register, e.g. 和平社区."),
-                            validators=[DataRequired(), Length(max=40)])
+    # A community of the list of places, grouped by street: its verified residents elect it.
+    community = SelectField(_l("Community"),
+                            description=_l("Its verified residents elect the council."),
+                            validators=[DataRequired()],
+                            render_kw={"data-places": _l("Street")})  # static/js/places.js
     size = IntegerField(lazy_pgettext("council size", "Seats"),
                         validators=[DataRequired(), NumberRange(min=3, max=99)])
     quorum = SelectField(_l("A meeting is quorate with"), choices=choices(QUORUM_LABELS))

@@ -14,6 +14,7 @@ from app.council.support import load_council
 from app.db import get_session, writing
 from app.implementation.support import today
 from app.officials import bp
+from app.places import community_options
 from proposals.council import services as councils
 from proposals.council.models import Council, CouncilTerm
 from votes import casting, closing
@@ -32,6 +33,7 @@ def councils_desk():
                  end=a.term_end.year))
         for a in db.scalars(select(Assembly).where(Assembly.kind == AssemblyKind.COUNCIL.value)
                             .order_by(Assembly.name)) if a.name not in taken]
+    form.community.choices = community_options()
     if form.validate_on_submit():
         num, den = fraction(form.quorum.data)
         with writing(form, success=_("The council is registered; its present members form its "

@@ -21,7 +21,7 @@ from proposals.implementation.models import (
     ProgressReport,
     Project,
 )
-from proposals.implementation.services import is_adopted
+from proposals.implementation.services import is_adopted, project_place
 from proposals.shortlist.models import Candidate
 from votes.people import User, find_user
 
@@ -109,7 +109,8 @@ def _project(session: Session, cycle: Cycle, candidate: Candidate, index: int,
         cycle_id=cycle.id, candidate_id=candidate.id, title=candidate.title,
         responsible_unit=candidate.responsible_unit, lead_official_id=lead.id,
         category=candidate.sources[0].proposal.category if candidate.sources else "other",
-        location=candidate.location, budget=candidate.estimated_cost, start_date=start,
+        location=candidate.location, place=project_place(session, candidate),
+        budget=candidate.estimated_cost, start_date=start,
         target_date=target, created_by_id=candidate.created_by_id,
         created_at=datetime.combine(start, time(2, 0), UTC))
     span = (target - start).days

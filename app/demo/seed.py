@@ -51,6 +51,7 @@ from votes.people import (
     find_user,
     register_user,
 )
+from votes.places import require_community
 
 
 def seed(session: Session, *, password: str) -> str:
@@ -188,7 +189,10 @@ class _Seeder:
             self.present["proposals"] += 1
             if row["title"] not in known:
                 search_text = search_document(row["title"], row["description"])
-                created.append(Proposal(cycle=cycle, search_text=search_text, **row))
+                # Where, by key: the community's record (app/demo/places.py made it).
+                place = require_community(self.session, row["community"])
+                created.append(Proposal(cycle=cycle, search_text=search_text, place=place,
+                                        **row))
                 self.created["proposals"] += 1
         self.session.add_all(created)
         self.session.flush()

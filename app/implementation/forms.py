@@ -35,9 +35,14 @@ from proposals.implementation.supervision import (
 )
 from proposals.shortlist.services import COST_MAX
 
+PLACE_HELP = _l("The community it serves, or the whole street or district: where its source "
+                "proposals are, unless you choose another (left empty, where they are).")
+
 
 class ProjectForm(FlaskForm):
     lead_official_id = SelectField(_l("Lead official"), coerce=int)
+    place_id = SelectField(_l("Where it serves"), description=PLACE_HELP,
+                           validators=[Optional()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     target_date = DateField(_l("Target date"), validators=[DataRequired()])
     budget = WanYuanField(
@@ -50,6 +55,13 @@ class ProjectForm(FlaskForm):
         description=_l("Without a report in this time the project shows as overdue."),
         default=30, validators=[DataRequired(), NumberRange(min=1, max=INTERVAL_MAX)])
     submit = SubmitField(_l("Start the project"))
+
+
+class ProjectPlaceForm(FlaskForm):
+    """Where a started project serves (votes/places.py): any district, street or community."""
+
+    place_id = SelectField(_l("Where it serves"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save the place"))
 
 
 class MilestoneRow(Form):

@@ -25,12 +25,14 @@ from app.implementation.forms import (
     EscalateForm,
     MilestonesForm,
     ProjectForm,
+    ProjectPlaceForm,
     ReportForm,
 )
 from app.implementation.support import inspections_of, load_project, today
 from app.messages import domain_message
 from app.numbers import arg_int, whole_number
 from app.officials import bp
+from app.places import place_options
 from app.uploads import discard, keep, store_all
 from proposals.collection.importing import MAX_BYTES
 from proposals.cycles.models import Cycle
@@ -42,6 +44,7 @@ from proposals.implementation.services import MilestoneDraft
 from proposals.shortlist.models import Candidate
 from votes.base import DomainError
 from votes.people import Role, User, active_with_role
+from votes.places import Place
 
 
 def _mine(project: Project) -> bool:
@@ -75,8 +78,11 @@ def new_project(candidate_id: int):
         return redirect(url_for("public.project", project_id=existing.id))
     form = ProjectForm()
     form.lead_official_id.choices = _officials(db)
+    form.place_id.choices = place_options()
     if request.method == "GET":
         form.lead_official_id.data = current_user.id
+        where = implementation.project_place(db, candidate)
+        form.place_id.data = str(where.id) if where else ""
         form.start_date.data = candidate.cycle.implementation_starts
         form.target_date.data = candidate.expected_completion
         form.budget.data = candidate.estimated_cost
@@ -89,7 +95,8 @@ def new_project(candidate_id: int):
             created = implementation.create_project(
                 db, current_user, candidate, lead_official=lead,
                 start_date=form.start_date.data, target_date=form.target_date.data,
-                budget=form.budget.data, report_interval_days=form.report_interval_days.data)
+                budget=form.budget.data, report_interval_days=form.report_interval_days.data,
+                place=_place(db, form.place_id.data))
         if work.ok:
             return redirect(url_for("officials.project_milestones", project_id=created.id))
     return render_template("projects/new_project.html", form=form, candidate=candidate)
@@ -178,6 +185,36 @@ def report_progress(project_id: int):
                            standing=implementation.standing(project, day))
 
 
+def _place(db, value) -> Place | None:
+    """The place a form's select names by id (None if there is no such place)."""
+    number = whole_number(value)
+    return db.get(Place, number) if number is not None else None
+
+
+def _place_form(project: Project, form: ProjectPlaceForm | None = None) -> ProjectPlaceForm:
+    form = form or ProjectPlaceForm(formdata=None)
+    form.place_id.choices = place_options()
+    if not form.is_submitted():
+        form.place_id.data = str(project.place_id or "")
+    return form
+
+
+@bp.route("/projects/<int:project_id>/place", methods=["POST"])
+@allow("official")
+def project_place(project_id: int):
+    """An official says where the project serves (its source proposals' place at first)."""
+    db = get_session()
+    project = load_project(project_id)
+    form = _place_form(project, ProjectPlaceForm())
+    if form.validate_on_submit():
+        with writing(form, success=_("The place is saved.")):
+            implementation.place_project(db, current_user, project,
+                                         _place(db, form.place_id.data))
+    else:
+        flash(_("Choose a place from the list."), "error")
+    return redirect(url_for("officials.manage_project", project_id=project_id))
+
+
 @bp.route("/projects/<int:project_id>")
 @allow("official")
 def manage_project(project_id: int):
@@ -188,6 +225,7 @@ def manage_project(project_id: int):
     escalations = supervision.open_escalations(db, project_id)
     return render_template(
         "projects/manage.html", project=project, mine=_mine(project),
+        place_form=_place_form(project),
         standing=implementation.standing(project, today()), follow_ups=follow_ups,
         escalations=escalations, inspections=inspections_of(project_id),
         follow_up_forms={f.id: AnswerForm(prefix=f"f{f.id}") for f in follow_ups},

@@ -10,7 +10,6 @@ from app.forms import FlaskForm, choices
 from app.requests.messages import RATING_LABELS, URGENCY_LABELS
 from proposals.requests.calendar import REFERENCE_MAX, YEARS
 from proposals.requests.services import (
-    COMMUNITY_MAX,
     NOTE_MAX,
     TEXT_MAX,
     TITLE_MAX,
@@ -28,8 +27,10 @@ class RequestForm(FlaskForm):
                        "your name: leave out phone numbers and other people’s names."),
         validators=[DataRequired(), Length(max=TEXT_MAX)])
     category = SelectField(_l("Category"), validators=[DataRequired()])
-    community = StringField(_l("Community"), description=_l("e.g. 和平社区."),
-                            validators=[DataRequired(), Length(max=COMMUNITY_MAX)])
+    # A community of the list of places, grouped by street (requests' views set the choices).
+    community = SelectField(_l("Community"), description=_l("Choose it under its street."),
+                            validators=[DataRequired()],
+                            render_kw={"data-places": _l("Street")})  # static/js/places.js
     urgency = RadioField(lazy_pgettext("request urgency", "Urgency"),
                          choices=choices(URGENCY_LABELS), default="normal",
                          description=_l("Urgent: a danger to someone’s safety or health, or "

@@ -13,6 +13,7 @@ from app.db import get_session, writing
 from app.forms import choices
 from app.officials import bp
 from app.pagination import paginate
+from app.places import community_options
 from app.requests.forms import (
     ENTRY_CHANNELS,
     DispatchForm,
@@ -22,7 +23,7 @@ from app.requests.forms import (
     StepForm,
 )
 from app.requests.messages import CHANNEL_LABELS
-from app.requests.support import clock_of, known_communities, load_request, now, render, show
+from app.requests.support import clock_of, load_request, now, render, show
 from app.templating import CATEGORY_LABELS
 from proposals.requests import queries, services
 from proposals.requests.models import Unit
@@ -39,7 +40,7 @@ def request_enter():
     form = EntryForm()
     form.category.choices = choices(CATEGORY_LABELS, blank=True)
     form.channel.choices = choices({c: CHANNEL_LABELS[c] for c in ENTRY_CHANNELS}, blank=True)
-    form.community.render_kw = {"list": "community-names"}
+    form.community.choices = community_options()
     if form.validate_on_submit():
         draft = services.Draft(title=form.title.data, description=form.description.data,
                                category=form.category.data, community=form.community.data,
@@ -59,7 +60,7 @@ def request_enter():
                 flash(_("Request %(number)s is received; it waits on the dispatch desk.",
                         number=made.number), "success")
                 return redirect(url_for("officials.request_dispatch_desk"))
-    return render("requests/enter.html", form=form, communities=known_communities())
+    return render("requests/enter.html", form=form)
 
 
 def _dispatch_form(item, units) -> DispatchForm:

@@ -9,8 +9,9 @@ from flask_login import current_user
 from app.auth.access import allow
 from app.db import get_session, writing
 from app.forms import choices
+from app.places import community_options
 from app.requests.forms import RatingForm, RequestForm
-from app.requests.support import clock_of, known_communities, load_request, now, render, show
+from app.requests.support import clock_of, load_request, now, render, show
 from app.residents import bp
 from app.templating import CATEGORY_LABELS
 from proposals.requests import queries, services
@@ -32,7 +33,7 @@ def request_new():
     db = get_session()
     form = RequestForm()
     form.category.choices = choices(CATEGORY_LABELS, blank=True)
-    form.community.render_kw = {"list": "community-names"}
+    form.community.choices = community_options()
     if not form.is_submitted() and current_user.community:
         form.community.data = current_user.community
     if form.validate_on_submit():
@@ -46,7 +47,7 @@ def request_new():
             flash(_("Your request %(number)s is received. You will see each step here.",
                     number=made.number), "success")
             return redirect(url_for("public.request_page", request_number=made.number))
-    return render("requests/new.html", form=form, communities=known_communities())
+    return render("requests/new.html", form=form)
 
 
 @bp.route("/requests/<int:request_id>/rate", methods=["POST"])

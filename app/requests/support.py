@@ -6,16 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import abort, current_app, flash, render_template
-from sqlalchemy import select
 
 from app.db import get_session
 from app.requests.messages import LABELS
 from app.templating import CATEGORY_LABELS
-from proposals.collection.models import Proposal
 from proposals.requests import clock
 from proposals.requests.models import Request, Status
 from votes.base import DomainError
-from votes.people import User
 
 
 def now() -> datetime:
@@ -49,16 +46,6 @@ def show(error: DomainError | None, form=None) -> None:
 def render(template: str, **context):
     """A request page, with this context's labels as `rq` and the proposals' categories."""
     return render_template(template, rq=LABELS, request_categories=CATEGORY_LABELS, **context)
-
-
-def known_communities() -> list[str]:
-    """The communities the app already knows (residents' and proposals'), for suggestions."""
-    db = get_session()
-    names = set(db.scalars(select(User.community).where(User.community.is_not(None))
-                           .distinct()))
-    names |= set(db.scalars(select(Proposal.community).distinct()))
-    names |= set(db.scalars(select(Request.community).distinct()))
-    return sorted(n for n in names if n)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,10 @@ MESSAGES = {
     "place_name_taken": _l("There is already a place called %(name)s there."),
     "community_name_taken": _l("There is already a community called %(name)s. Community "
                                "names are unique in the site."),
+    "unknown_community": _l("%(community)s is not on the list of communities. Choose one "
+                            "from the list, or ask an administrator to add it."),
+    "place_not_a_community": _l("%(community)s is a street or a district: choose one of its "
+                                "communities."),
     "keeper_not_official": _l("%(name)s is not an official: only officials keep a register."),
     "not_a_community": _l("Residents are verified in a community, not in a street or "
                           "district."),

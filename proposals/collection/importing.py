@@ -1,10 +1,19 @@
-"""Parse and validate an officials' bulk import of 12345-hotline and visit records (CSV/XLSX)."""
+"""Parse and validate an officials' bulk import of 12345-hotline and visit records (CSV/XLSX).
+
+The community must be one on the list of places (votes.places), by name or code; its
+street and district follow from the record. The street column may be left out or empty;
+a street given that is not the community's is the row's error (one of the two is wrong).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from proposals import sheets
 from proposals.collection.models import Category, Channel
@@ -22,10 +31,12 @@ from proposals.sheets import (
     read_header,
     read_table,
 )
+from votes.places import Level, Place
 
 __all__ = [
     "CATEGORY_LABELS", "COLUMNS", "MAX_BENEFICIARIES", "MAX_BYTES", "MAX_ROWS", "Column",
-    "ImportReport", "ImportedProposal", "RowError", "parse_import", "template_csv",
+    "ImportReport", "ImportedProposal", "RowError", "community_streets", "parse_import",
+    "template_csv",
 ]
 
 MAX_BENEFICIARIES = 10_000_000
@@ -34,7 +45,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("title", "标题", "title"),
     Column("description", "描述", "description"),
     Column("category", "类别", "category"),
-    Column("street", "街道", "street"),
+    Column("street", "街道", "street", required=False),
     Column("community", "社区", "community"),
     Column("beneficiaries", "受益人数", "beneficiaries", required=False),
     Column("channel", "渠道", "channel"),
@@ -81,8 +92,8 @@ class ImportedProposal:
     title: str
     description: str
     category: str
-    street: str
-    community: str
+    street: str | None  # as the file gives it; the record's street is the proposal's
+    community: str  # the community's name as the list of places has it
     beneficiaries: int | None
     channel: str
     proposer_name: str
@@ -100,13 +111,29 @@ class ImportReport:
         return not self.errors and bool(self.rows)
 
 
-def parse_import(data: bytes, filename: str, *, today: date) -> ImportReport:
-    """Validate the whole file and report every problem; the caller imports only if ok."""
+def parse_import(data: bytes, filename: str, *, today: date,
+                 communities: Mapping[str, tuple[str, str]]) -> ImportReport:
+    """Validate the whole file and report every problem; the caller imports only if ok.
+    `communities` maps a community's name or code to (its name, its street's name), as
+    community_streets reads them."""
     try:
         table = read_table(data, filename)
     except SheetError as exc:
         return ImportReport(errors=(exc.error,))
-    return _validate(table, today)
+    return _validate(table, today, communities)
+
+
+def community_streets(session: Session) -> dict[str, tuple[str, str]]:
+    """Each community on the list of places by its name and by its code: (name, street)."""
+    street = Place.__table__.alias("street")
+    found: dict[str, tuple[str, str]] = {}
+    for name, code, street_name in session.execute(
+            select(Place.name, Place.code, street.c.name)
+            .join(street, street.c.id == Place.parent_id)
+            .where(Place.level == Level.COMMUNITY.value)):
+        found[name] = (name, street_name)
+        found.setdefault(code, (name, street_name))
+    return found
 
 
 def template_csv() -> str:
@@ -119,7 +146,8 @@ def template_csv() -> str:
 # --- validating ------------------------------------------------------------
 
 
-def _validate(table: Table, today: date) -> ImportReport:
+def _validate(table: Table, today: date,
+              communities: Mapping[str, tuple[str, str]]) -> ImportReport:
     if not table:
         return ImportReport(errors=(RowError(0, None, "empty_file"),))
     (header_row, header), body = table[0], table[1:]
@@ -145,6 +173,7 @@ def _validate(table: Table, today: date) -> ImportReport:
             if code:
                 row_errors.append(RowError(number, written, code, params))
             values[name] = value
+        _check_place(number, values, positions, communities, row_errors)
         key = (values["title"], values["community"], values["proposer_name"])
         if all(key):
             if key in first_seen:
@@ -156,6 +185,25 @@ def _validate(table: Table, today: date) -> ImportReport:
         if complete and not row_errors:
             rows.append(ImportedProposal(row=number, **values))
     return ImportReport(rows=tuple(rows), errors=tuple(errors))
+
+
+def _check_place(number: int, values: dict[str, Any], positions, communities,
+                 row_errors: list[RowError]) -> None:
+    """The community is one on the list (its name kept); a street given is its street."""
+    written = values["community"]
+    if not written:
+        return
+    known = communities.get(written)
+    if known is None:
+        values["community"] = None
+        row_errors.append(RowError(number, positions["community"][1],
+                                   "import_unknown_community", {"value": written[:MAX_SHOWN]}))
+        return
+    values["community"], street = known
+    if values.get("street") and values["street"] != street:
+        row_errors.append(RowError(number, positions["street"][1], "import_wrong_street",
+                                   {"value": values["street"][:MAX_SHOWN],
+                                    "community": known[0], "street": street}))
 
 
 def _parse_value(name: str, text: str, today: date) -> Parsed:

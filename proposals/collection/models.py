@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from proposals.cycles.models import Cycle
 from votes.base import Base, utcnow
 from votes.people import User
+from votes.places import Place
 
 
 class Category(enum.StrEnum):
@@ -64,6 +65,9 @@ class Proposal(Base):
     title: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(20))
+    # Where: the community, by key (votes/places.py); the three names beside it are labels
+    # the services keep in step with the records, for lists, filters and exports.
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
     district: Mapped[str] = mapped_column(String(40))
     street: Mapped[str] = mapped_column(String(40))
     community: Mapped[str] = mapped_column(String(40))
@@ -100,6 +104,7 @@ class Proposal(Base):
     withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
 
     cycle: Mapped[Cycle] = relationship()
+    place: Mapped[Place] = relationship()
     proposer: Mapped[User | None] = relationship(foreign_keys=[proposer_id])
     entered_by: Mapped[User] = relationship(foreign_keys=[entered_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])

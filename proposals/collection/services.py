@@ -27,10 +27,10 @@ from proposals.cycles.stages import Stage
 from proposals.notices.services import queue_deliveries
 from votes.base import DomainError, utcnow
 from votes.people import Role, User
+from votes.places import Level, Place, communities_within, labels, require_community
 
 TITLE_MAX = 80
 DESCRIPTION_MAX = 2000
-PLACE_MAX = 40
 NAME_MAX = 60
 COMMENT_MAX = 1000
 BENEFICIARIES_MAX = 10_000_000
@@ -50,9 +50,9 @@ class ProposalDraft:
     title: str
     description: str
     category: str
-    district: str
-    street: str
-    community: str
+    # The community (a Place, or its name: names are unique); the street and district
+    # follow from its record.
+    community: Place | str
     beneficiaries: int | None = None
     channel: str = Channel.ONLINE.value
     proposer_name: str | None = None  # offline channels: the resident spoken for
@@ -77,7 +77,7 @@ def require_collecting(cycle: Cycle) -> None:
         raise DomainError("not_collecting")
 
 
-def _content(draft: ProposalDraft) -> dict:
+def _content(session: Session, draft: ProposalDraft) -> dict:
     """The proposal's own words and place from a draft, checked: what an edit may change."""
     try:
         category = Category(draft.category)
@@ -85,13 +85,13 @@ def _content(draft: ProposalDraft) -> dict:
         raise DomainError("invalid_choice") from None
     if draft.beneficiaries is not None and not 0 <= draft.beneficiaries <= BENEFICIARIES_MAX:
         raise DomainError("out_of_range", field="beneficiaries", max=BENEFICIARIES_MAX)
+    title = clean_text(draft.title, "title", TITLE_MAX)
+    description = clean_text(draft.description, "description", DESCRIPTION_MAX)
+    place = require_community(session, draft.community)
+    district, street, community = labels(place)
     return {
-        "title": clean_text(draft.title, "title", TITLE_MAX),
-        "description": clean_text(draft.description, "description", DESCRIPTION_MAX),
-        "category": category.value,
-        "district": clean_text(draft.district, "district", PLACE_MAX),
-        "street": clean_text(draft.street, "street", PLACE_MAX),
-        "community": clean_text(draft.community, "community", PLACE_MAX),
+        "title": title, "description": description, "category": category.value,
+        "place": place, "district": district, "street": street, "community": community,
         "beneficiaries": draft.beneficiaries,
     }
 
@@ -117,7 +117,7 @@ def submit_proposal(session: Session, actor: User, cycle: Cycle, draft: Proposal
     else:
         proposer_name = clean_text(draft.proposer_name, "proposer_name", NAME_MAX)
         proposer_id = draft.proposer_id
-    content = _content(draft)
+    content = _content(session, draft)
     proposal = Proposal(
         cycle_id=cycle.id, **content, channel=channel.value, proposer_id=proposer_id,
         proposer_name=proposer_name, proposer_named=bool(draft.proposer_named),
@@ -180,7 +180,7 @@ def edit_proposal(session: Session, actor: User, proposal: Proposal,
     """Change the author's own proposal; the text it replaces is kept as a numbered version,
     and its co-signers and followers are told. Returns the version kept."""
     check_change(actor, proposal, editing=True)
-    content = _content(draft)
+    content = _content(session, draft)
     if all(getattr(proposal, key) == value for key, value in content.items()):
         raise DomainError("nothing_changed")
     number = len(proposal.versions) + 1
@@ -220,12 +220,10 @@ def import_rows(session: Session, actor: User, cycle: Cycle, rows: Iterable) -> 
 
     Imported callers are never named publicly: nobody asked them.
     """
-    district = cycle.assembly.area
     return [
         submit_proposal(session, actor, cycle, ProposalDraft(
             title=row.title, description=row.description, category=row.category,
-            district=district, street=row.street, community=row.community,
-            beneficiaries=row.beneficiaries, channel=row.channel,
+            community=row.community, beneficiaries=row.beneficiaries, channel=row.channel,
             proposer_name=row.proposer_name, received_on=row.received_on,
             proposer_named=False))
         for row in rows
@@ -369,6 +367,14 @@ def mark_read(session: Session, user_id: int) -> None:
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+
+
+def on_place_renamed(place: Place, *, session: Session, **_) -> None:
+    """votes.places.place_renamed: the proposals there keep the place's new name."""
+    column = {Level.COMMUNITY.value: Proposal.community, Level.STREET.value: Proposal.street,
+              Level.DISTRICT.value: Proposal.district}[place.level]
+    session.execute(update(Proposal).where(Proposal.place_id.in_(communities_within(place)))
+                    .values({column: place.name}).execution_options(synchronize_session="fetch"))
 
 
 def reindex_search(session: Session) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from proposals.council.rules import ActionStatus, MinutesStatus, Rating, TopicState
 from votes.base import Base, DomainError, utcnow
 from votes.people import Assembly, User
+from votes.places import Place
 
 
 def _in(column: str, values) -> str:
@@ -30,7 +31,9 @@ class Council(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    # Matches users.community and proposals.community: whose residents elect the council.
+    # The community whose verified residents elect the council, by key (votes/places.py);
+    # one council per community. Its name beside it is a label kept in step.
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), unique=True)
     community: Mapped[str] = mapped_column(String(40), unique=True)
     area: Mapped[str] = mapped_column(String(120))
     size: Mapped[int]  # seats to elect each term
@@ -39,6 +42,7 @@ class Council(Base):
     quorum_den: Mapped[int] = mapped_column(default=2)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    place: Mapped[Place] = relationship()
     terms: Mapped[list[CouncilTerm]] = relationship(back_populates="council",
                                                     order_by="CouncilTerm.id")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from proposals.collection.services import clean_text
@@ -16,7 +16,7 @@ from votes.ballots import Ballot, BallotStatus
 from votes.base import DomainError, utcnow
 from votes.closing import adopted_option_ids
 from votes.people import Assembly, AssemblyKind, Membership, Role, User, roster
-from votes.places import community_named
+from votes.places import Level, Place, require_community
 from votes.residence import is_verified_in, verified_residents
 from votes.rules import BallotRules, Majority, ThresholdBase
 from votes.tally_methods import Method
@@ -35,16 +35,17 @@ def require_official(actor: User) -> None:
 
 
 def register_council(
-    session: Session, actor: User, assembly: Assembly, *, community: str, size: int,
+    session: Session, actor: User, assembly: Assembly, *, community: Place | str, size: int,
     quorum_num: int = 1, quorum_den: int = 2,
 ) -> Council:
-    """Keep an existing council assembly as a council; its members are the first term."""
+    """Keep an existing council assembly as a council of a community on the list of places
+    (a Place, or its name); its members are the first term."""
     require_official(actor)
     if assembly.kind != AssemblyKind.COUNCIL:
         raise DomainError("not_a_council")
-    community = clean_text(community, "community", 40)
+    place = require_community(session, community)
     if session.scalar(select(Council.id).where(
-            (Council.community == community) | (Council.name == assembly.name))):
+            (Council.place_id == place.id) | (Council.name == assembly.name))):
         raise DomainError("council_exists")
     if not isinstance(size, int) or size < 1:
         raise DomainError("out_of_range", field="size", max=99)
@@ -52,7 +53,8 @@ def register_council(
         quorum(0, 0, quorum_num, quorum_den)  # the pure rule is the one judge of a fraction
     except ValueError:
         raise DomainError("invalid_choice", field="quorum") from None
-    council = Council(name=assembly.name, community=community, area=assembly.area, size=size,
+    council = Council(name=assembly.name, place=place, community=place.name,
+                      area=assembly.area, size=size,
                       quorum_num=quorum_num, quorum_den=quorum_den)
     session.add(council)
     session.flush()
@@ -113,14 +115,21 @@ def councils_of(session: Session, user: User, on: date) -> list[Council]:
     return found
 
 
+def on_place_renamed(place: Place, *, session: Session, **_) -> None:
+    """votes.places.place_renamed: a renamed community's council keeps its new name."""
+    if place.level == Level.COMMUNITY.value:
+        session.execute(update(Council).where(Council.place_id == place.id)
+                        .values(community=place.name)
+                        .execution_options(synchronize_session="fetch"))
+
+
 # --- elections ------------------------------------------------------------------------------
 
 
 def electorate(session: Session, council: Council) -> list[User]:
     """The community's verified residents (居民登记), in a stable order: the register, not
     what anyone typed into a profile, says who lives there."""
-    place = community_named(session, council.community)
-    return verified_residents(session, place) if place is not None else []
+    return verified_residents(session, council.place)
 
 
 def create_election(
@@ -138,7 +147,7 @@ def create_election(
         raise DomainError("election_pending")
     people = list({u.id: u for u in candidates}.values())
     for person in people:
-        if not is_verified_in(session, person, council.community):
+        if not is_verified_in(session, person, council.place):
             raise DomainError("candidate_not_resident", name=person.display_name,
                               community=council.community)
     if len(people) < council.size:

@@ -20,6 +20,7 @@ from proposals.cycles.models import Cycle
 from proposals.shortlist.models import Candidate
 from votes.base import Base, utcnow
 from votes.people import User
+from votes.places import Place
 
 
 class ProgressMode(enum.StrEnum):
@@ -49,6 +50,10 @@ class Project(Base):
     # overview filters without joining through the shortlist.
     category: Mapped[str] = mapped_column(String(20))
     location: Mapped[str] = mapped_column(String(120))
+    # The place it serves, by key (votes/places.py): its source proposals' community when
+    # they share one, else their street, else their district (services.project_place); an
+    # official may choose another. Unknown (None) only for a candidate without sources.
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), index=True)
     budget: Mapped[int] = mapped_column(BigInteger)  # yuan
     start_date: Mapped[date]
     target_date: Mapped[date]
@@ -64,6 +69,7 @@ class Project(Base):
 
     cycle: Mapped[Cycle] = relationship()
     candidate: Mapped[Candidate] = relationship()
+    place: Mapped[Place | None] = relationship()
     lead_official: Mapped[User] = relationship(foreign_keys=[lead_official_id])
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="project", order_by="Milestone.position", cascade="all, delete-orphan"

@@ -29,6 +29,7 @@ from proposals.shortlist.models import Candidate
 from proposals.shortlist.services import COST_MAX
 from votes.base import DomainError
 from votes.people import Role, User
+from votes.places import Place, common_place
 
 BODY_MAX = 4000
 REASON_MAX = 500
@@ -134,13 +135,21 @@ def _check_dates(start: date | None, target: date | None) -> None:
         raise DomainError("target_before_start", field="target_date")
 
 
+def project_place(session: Session, candidate: Candidate) -> Place | None:
+    """Where a candidate's project serves: the community of its source proposals when they
+    share one, else their common street, else their district (None without sources)."""
+    return common_place(session, [s.proposal.place_id for s in candidate.sources])
+
+
 def create_project(
     session: Session, actor: User, candidate: Candidate, *, lead_official: User,
     start_date: date, target_date: date, budget: int | None = None,
     milestones: Sequence[MilestoneDraft] = (), mode: str = ProgressMode.MILESTONES.value,
     manual_reason: str | None = None, report_interval_days: int = rules.REPORT_INTERVAL_DAYS,
+    place: Place | None = None,
 ) -> Project:
-    """Start implementing an adopted candidate; its unit becomes the responsible unit."""
+    """Start implementing an adopted candidate; its unit becomes the responsible unit. The
+    project serves `place`, or where its source proposals are (project_place)."""
     _official(actor)
     if candidate.withdrawn:
         raise DomainError("candidate_withdrawn")
@@ -162,12 +171,22 @@ def create_project(
         cycle_id=candidate.cycle_id, candidate_id=candidate.id, title=candidate.title,
         responsible_unit=candidate.responsible_unit, lead_official_id=lead_official.id,
         category=_main_category(candidate), location=candidate.location, budget=budget,
+        place=place or project_place(session, candidate),
         start_date=start_date, target_date=target_date,
         report_interval_days=report_interval_days, created_by_id=actor.id)
     session.add(project)
     session.flush()
     _apply_milestones(session, actor, project, milestones, mode, manual_reason)
     return project
+
+
+def place_project(session: Session, actor: User, project: Project, place: Place | None) -> None:
+    """An official says where the project serves: any district, street or community."""
+    _official(actor)
+    if place is None:
+        raise DomainError("required", field="place_id")
+    project.place = place
+    session.flush()
 
 
 def set_milestones(session: Session, actor: User, project: Project,

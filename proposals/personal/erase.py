@@ -160,6 +160,7 @@ def _wipe_account(session: Session, user: User, now: datetime) -> None:
     user.username = placeholder_username(user)
     user.display_name = FORMER_NAME
     user.email = user.mobile = user.community = user.unit = user.locale = None
+    user.place = None  # where they said they live, by key too
     user.mobile_confirmed_at = None  # the number is free for its holder's next account
     user.password_hash = UNUSABLE_PASSWORD
     user.active = False

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from votes.base import Base, utcnow
 from votes.people import User
+from votes.places import Place
 
 
 class Category(enum.StrEnum):
@@ -128,6 +129,8 @@ class Request(Base):
     title: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(20))
+    # The community, by key (votes/places.py); its name beside it is a label kept in step.
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
     community: Mapped[str] = mapped_column(String(40))
     urgency: Mapped[str] = mapped_column(String(10), default=Urgency.NORMAL.value)
     channel: Mapped[str] = mapped_column(String(20))
@@ -156,6 +159,7 @@ class Request(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
 
     unit: Mapped[Unit | None] = relationship()
+    place: Mapped[Place] = relationship()
     events: Mapped[list[RequestEvent]] = relationship(order_by="RequestEvent.id", viewonly=True)
     merged_into: Mapped[Request | None] = relationship(remote_side=[id], viewonly=True)
     duplicates: Mapped[list[Request]] = relationship(order_by="Request.id", viewonly=True)

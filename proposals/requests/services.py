@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ from proposals.requests.models import (
 )
 from votes.base import DomainError
 from votes.people import Role, User
+from votes.places import Level, Place, communities_within, require_community
 
 TITLE_MAX = 80
 TEXT_MAX = 2000
@@ -191,7 +192,7 @@ class Draft:
     title: str
     description: str
     category: str
-    community: str
+    community: Place | str  # a community of the list of places, or its name
     urgency: str = Urgency.NORMAL.value
 
 
@@ -206,11 +207,13 @@ def raise_request(session: Session, actor: User, draft: Draft, *, channel: str, 
         requester = actor
     elif requester is not None and not requester.has_role(Role.RESIDENT):
         raise DomainError("requester_not_resident", field="requester")
+    title = clean_text(draft.title, "title", TITLE_MAX)
+    description = clean_text(draft.description, "description", TEXT_MAX)
+    category = _choice(Category, draft.category, "category").value
+    place = require_community(session, draft.community)
     fields = dict(
-        title=clean_text(draft.title, "title", TITLE_MAX),
-        description=clean_text(draft.description, "description", TEXT_MAX),
-        category=_choice(Category, draft.category, "category").value,
-        community=clean_text(draft.community, "community", COMMUNITY_MAX),
+        title=title, description=description, category=category,
+        place=place, community=place.name,
         urgency=_choice(Urgency, draft.urgency, "urgency").value,
         channel=chosen.value, requester_id=requester.id if requester else None,
         entered_by_id=actor.id, status=Status.RAISED.value, raised_at=utc(now))
@@ -468,3 +471,11 @@ def record_missed_limits(session: Session, now: datetime) -> int:
         (Request.sign_due_at < moment) | (Request.resolve_due_at < moment)))
     calendar = work_calendar(session)
     return sum(len(check_limits(session, r, now, calendar)) for r in candidates)
+
+
+def on_place_renamed(place: Place, *, session: Session, **_) -> None:
+    """votes.places.place_renamed: the requests of a renamed community keep its new name."""
+    if place.level == Level.COMMUNITY.value:
+        session.execute(update(Request).where(Request.place_id.in_(communities_within(place)))
+                        .values(community=place.name)
+                        .execution_options(synchronize_session="fetch"))
