@@ -9,6 +9,7 @@ from app.auth.passwords import hash_password
 from app.db import get_session
 from proposals.cycles.services import create_cycle
 from proposals.cycles.stages import Stage
+from tests.functional.builders import community_place
 from votes.people import Assembly, Role, register_user
 
 pytestmark = pytest.mark.e2e
@@ -25,6 +26,8 @@ def collecting(live_app):
         assembly = Assembly(kind="congress", name="表单区人大", area="表单区",
                             term_start=date(2024, 1, 1), term_end=date(2028, 12, 31))
         db.add(assembly)
+        for name in ("和平社区", "幸福社区"):
+            community_place(db, name)  # the list of places the form offers
         cycle = create_cycle(db, admin, assembly=assembly, title="2027年度表单测试项目",
                              year=2027, dates={s: date(2027, 1 + i, 1)
                                                for i, s in enumerate(Stage)})
@@ -67,7 +70,7 @@ def test_after_a_413_the_back_button_finds_the_draft_still_typed(page, live_serv
     sign_in(page, live_server)
     page.goto(f"{live_server}/resident/cycles/{collecting}/propose")
     page.locator("#title").fill("为我们小区加装电梯")
-    page.locator("#street").fill("长江街道")
+    page.locator("#community").select_option("幸福社区")
     # Only a body over the whole request limit is refused unread; typing cannot make one
     # (maxlength), so the script sets it, as a paste tool might.
     limit = live_app.config["MAX_CONTENT_LENGTH"]
@@ -80,4 +83,4 @@ def test_after_a_413_the_back_button_finds_the_draft_still_typed(page, live_serv
     page.wait_for_url(f"**/resident/cycles/{collecting}/propose")
     page.locator("#title").wait_for()
     assert page.locator("#title").input_value() == "为我们小区加装电梯"
-    assert page.locator("#street").input_value() == "长江街道"
+    assert page.locator("#community").input_value() == "幸福社区"

@@ -16,8 +16,10 @@ from app.auth.passwords import hash_password
 from app.db import get_session
 from proposals.cycles.services import create_cycle
 from proposals.cycles.stages import Stage
+from tests.functional.builders import community_place
 from votes.casting import create_ballot, open_ballot
 from votes.people import Assembly, Role, add_member, register_user
+from votes.places import set_home
 from votes.rules import BallotRules
 
 pytestmark = pytest.mark.e2e
@@ -45,8 +47,10 @@ def seeded(live_app):
         admin = register_user(db, username="keyboard-admin", display_name="键盘管理员",
                               password_hash=hash_password(PASSWORD),
                               roles=(Role.ADMIN, Role.OFFICIAL))
-        register_user(db, username="keyboard-resident", display_name="键盘居民",
-                      password_hash=hash_password(PASSWORD), roles=(Role.RESIDENT,))
+        resident = register_user(db, username="keyboard-resident", display_name="键盘居民",
+                                 password_hash=hash_password(PASSWORD), roles=(Role.RESIDENT,))
+        set_home(db, resident, community_place(db, "键盘社区"))  # the form starts from it
+        community_place(db, "键盘东社区", "黄河街道")  # two streets: a street list first
         assembly = Assembly(kind="congress", name="键盘区人大", area="键盘区",
                             term_start=date(2024, 1, 1), term_end=date(2030, 12, 31))
         db.add(assembly)
@@ -168,12 +172,13 @@ def test_sign_in_and_propose_a_project_by_keyboard(watched, live_server, seeded)
     assert press(page, "Tab")["id"] == "description"
     page.keyboard.type("单元门口台阶太高，轮椅和婴儿车上不去。")
     assert press(page, "Tab")["id"] == "category"  # left empty on purpose
-    district = press(page, "Tab")
-    assert district["id"] == "district" and district["text"] == "键盘区"  # filled for us
-    assert press(page, "Tab")["id"] == "street"
-    page.keyboard.type("长江街道")
+    # The community is chosen from the list: its street first (static/js/places.js), both
+    # set already to where the resident lives.
+    assert press(page, "Tab")["id"] == "community-street"
+    assert page.locator("#community-street option:checked").inner_text() == "长江街道"
     assert press(page, "Tab")["id"] == "community"
-    page.keyboard.type("键盘社区")
+    assert page.locator("#community").input_value() == "键盘社区"
+    assert press(page, "Tab")["id"] == "beneficiaries"
     follow(page)  # Enter in a text field submits the form
 
     # Refused: the summary at the top takes the focus and is an alert; its link leads to

@@ -31,7 +31,7 @@ from app.implementation.support import today
 from proposals.collection.services import ProposalDraft, submit_proposal
 from proposals.cycles.services import create_cycle
 from proposals.cycles.stages import Stage
-from tests.functional.builders import png_bytes
+from tests.functional.builders import community_place, png_bytes
 from votes.casting import create_ballot, open_ballot
 from votes.people import Assembly, Role, add_member, register_user
 from votes.rules import BallotRules, ThresholdBase
@@ -96,7 +96,7 @@ def journey(live_app):
                                 (GARAGE, "transport")):
             seeded[title] = submit_proposal(db, neighbour, cycle, ProposalDraft(
                 title=title, description=f"{title}：居民反映多年。", category=category,
-                district="全程区", street="长江街道", community="和平社区")).id
+                community=community_place(db, "和平社区"))).id
         create_cycle(db, admin, assembly=assembly, title=EN_CYCLE, year=2028,
                      dates={s: day + timedelta(days=n + 400) for s, n in offsets.items()})
 
@@ -177,8 +177,9 @@ def propose_with_photo(page, server, cycle_title, title, fields, button):
     page.get_by_label(fields["title"], exact=True).fill(title)
     page.get_by_label(fields["description"]).fill(fields["text"])
     page.get_by_label(fields["category"]).select_option("housing")
-    page.get_by_label(fields["street"], exact=True).fill("长江街道")
-    page.get_by_label(fields["community"], exact=True).fill("和平社区")
+    # The community from the list of places: its street first (static/js/places.js).
+    page.get_by_label(fields["street"], exact=True).select_option(label="长江街道")
+    page.get_by_label(fields["community"], exact=True).select_option("和平社区")
     page.get_by_label(fields["photos"]).set_input_files([PHOTO])
     page.get_by_role("button", name=button).click()
     page.wait_for_url("**/proposals/*")

@@ -11,6 +11,7 @@ from app.db import get_session
 from proposals.collection.services import ProposalDraft, submit_proposal
 from proposals.cycles.services import create_cycle
 from proposals.cycles.stages import Stage
+from tests.functional.builders import community_place
 from votes.people import Assembly, Role, register_user
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +34,7 @@ def collecting(live_app):
                                                for i, s in enumerate(Stage)})
         submit_proposal(db, resident, cycle, ProposalDraft(
             title="老旧小区加装电梯", description="六层楼没有电梯。", category="housing",
-            district="浏览器区", street="长江街道", community="和平社区"))
+            community=community_place(db, "和平社区")))
         db.commit()
         return cycle.id
 

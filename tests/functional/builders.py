@@ -152,7 +152,7 @@ def live_in(db, user, community: str = COMMUNITY):
     place = community_place(db, community)
     db.add(Residency(user_id=user.id, place_id=place.id, method="counter",
                      evidence="居民身份证、户口簿"))
-    user.community = community
+    user.community, user.place = community, place
     db.flush()
     return user
 

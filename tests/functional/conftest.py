@@ -24,6 +24,7 @@ from tests.functional.builders import (
     START,
     TARGET,
     UNIT,
+    community_place,
     live_in,
     seat_delegates,
     tellers_for,
@@ -71,13 +72,14 @@ def delegate(make_user):
 
 @pytest.fixture
 def propose(db, cycle):
-    """Submit a proposal through the service, as `author`, and commit."""
+    """Submit a proposal through the service, as `author`, and commit; its community is
+    made a record (under 测试区 长江街道) if it is not one yet."""
 
     def make(author, title="老旧小区加装电梯", description="六层老楼没有电梯，老人上下楼困难。",
              category="housing", community="和平社区", **extra):
         created = submit_proposal(db, author, cycle, ProposalDraft(
-            title=title, description=description, category=category, district="测试区",
-            street="长江街道", community=community, **extra))
+            title=title, description=description, category=category,
+            community=community_place(db, community), **extra))
         db.commit()
         return created
 

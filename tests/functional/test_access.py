@@ -21,6 +21,7 @@ from proposals.cycles.services import create_cycle
 from proposals.cycles.stages import Stage
 from proposals.implementation.models import Escalation, FollowUp, Inspection, Project
 from proposals.shortlist.models import Candidate
+from tests.functional.builders import community_place
 from votes.casting import create_ballot
 from votes.people import Role
 from votes.rules import BallotRules
@@ -43,8 +44,8 @@ def samples(db, make_user, assembly):
                          year=2027, dates=dates)
     resident = make_user(Role.RESIDENT)
     proposal = submit_proposal(db, resident, cycle, ProposalDraft(
-        title="样例建议", description="说明", category="other", district="区", street="街道",
-        community="社区"))
+        title="样例建议", description="说明", category="other",
+        community=community_place(db, "样例社区")))
     # Nobody reports their own proposal: another resident flags it.
     flagged = report(db, make_user(Role.RESIDENT), "proposal", proposal.id, "样例举报")
     candidate = Candidate(cycle_id=cycle.id, title="样例候选", description="说明",

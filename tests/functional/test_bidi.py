@@ -15,7 +15,7 @@ from proposals.implementation import services as implementation
 from proposals.implementation.services import MilestoneDraft
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.services import CandidateDraft
-from tests.functional.builders import START, TARGET, UNIT
+from tests.functional.builders import START, TARGET, UNIT, community_place
 from votes.people import Role
 
 RLO, RLI = "\u202e", "\u2067"
@@ -108,7 +108,7 @@ def proposal(db, cycle, author, make_user):
     """A named proposer's proposal with a tricked title and community, and a comment."""
     created = submit_proposal(db, author, cycle, ProposalDraft(
         title=TITLE, description=f"{RLO}三号楼的灯坏了一个月。", category="public_safety",
-        district="测试区", street="长江街道", community=COMMUNITY, proposer_named=True))
+        community=community_place(db, COMMUNITY), proposer_named=True))
     add_comment(db, make_user(Role.RESIDENT, name=OTHER_NAME), created, COMMENT)
     db.commit()
     return created
@@ -200,7 +200,7 @@ def test_a_notification_isolates_the_name_it_quotes(client, db, login, cycle, re
                                                     author, proposal):
     mine = submit_proposal(db, resident, cycle, ProposalDraft(
         title="路灯不亮", description="晚上看不见路。", category="public_safety",
-        district="测试区", street="长江街道", community="和平社区"))
+        community=community_place(db, "和平社区")))
     add_comment(db, author, mine, "我也遇到了")
     db.commit()
     login(resident)

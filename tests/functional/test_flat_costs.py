@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 
 from proposals.collection.models import Proposal
 from proposals.collection.text import search_document
-from tests.functional.builders import statements_on
+from tests.functional.builders import community_place, statements_on
 
 TITLES = ["老旧小区加装电梯", "社区食堂", "口袋公园", "停车位改造", "垃圾分类驿站",
           "四点半课堂", "适老化改造", "路灯更新", "雨污分流", "便民服务驿站"]
@@ -25,6 +25,7 @@ def grow(db, cycle, author, total: int) -> None:
     point here; the rows are as the services write them)."""
     have = db.scalar(select(func.count()).select_from(Proposal))
     indexed = {t: search_document(t, f"{t}：居民反映的实际需要。") for t in TITLES}
+    places = {name: community_place(db, name).id for name in COMMUNITIES}
     rows = []
     for i in range(have, total):
         title = TITLES[i % len(TITLES)]
@@ -32,6 +33,7 @@ def grow(db, cycle, author, total: int) -> None:
             "cycle_id": cycle.id, "title": title, "description": f"{title}：居民反映的实际需要。",
             "category": CATEGORIES[i % len(CATEGORIES)], "district": "测试区",
             "street": "长江街道", "community": COMMUNITIES[i % len(COMMUNITIES)],
+            "place_id": places[COMMUNITIES[i % len(COMMUNITIES)]],
             "channel": "online", "proposer_id": author.id, "proposer_name": author.display_name,
             "entered_by_id": author.id, "status": "submitted", "search_text": indexed[title],
             "cosign_count": i % 7, "comment_count": 0})

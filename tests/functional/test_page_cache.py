@@ -26,7 +26,7 @@ from proposals.collection.models import Proposal
 from proposals.collection.services import ProposalDraft, submit_proposal
 from proposals.cycles.services import create_cycle
 from tests.conftest import PASSWORD, environ_for
-from tests.functional.builders import DATES, statements_on
+from tests.functional.builders import DATES, community_place, statements_on
 from votes import versions
 from votes.people import Assembly, Role, register_user
 
@@ -170,7 +170,7 @@ def shared(tmp_path):
                              year=2027, dates=DATES)
         proposal = submit_proposal(session, author, cycle, ProposalDraft(
             title="社区食堂助餐点", description="老人吃饭难，希望社区办一个助餐点。",
-            category="housing", district="测试区", street="长江街道", community="和平社区"))
+            category="housing", community=community_place(session, "和平社区")))
         session.commit()
         names = [n.username for n in neighbours]
     yield url, proposal.id, names

@@ -54,7 +54,8 @@ def test_the_two_importers_refuse_the_same_day_the_same_way():
     proposals = parse_import(
         ("标题,描述,类别,街道,社区,渠道,反映人,日期\n"
          "加装电梯,六层老楼,住房与老旧小区改造,东华门街道,多福巷社区,12345热线,王女士,2027-02-30\n"
-         ).encode(), "a.csv", today=TODAY)
+         ).encode(), "a.csv", today=TODAY,
+        communities={"多福巷社区": ("多福巷社区", "东华门街道")})
     progress = parse_progress(
         "项目编号,日期,进度,里程碑,累计支出,说明\n1,2027-02-30,50,,,主体完工\n".encode(),
         "b.csv", today=TODAY,

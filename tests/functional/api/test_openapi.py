@@ -19,7 +19,7 @@ from proposals.collection import services as collection
 from proposals.collection.services import ProposalDraft
 from proposals.evaluation import rounds as evaluation
 from proposals.opendata.datasets import FIELDS
-from tests.functional.builders import DAY, new_ballot, rate_all
+from tests.functional.builders import DAY, community_place, new_ballot, rate_all
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
@@ -32,8 +32,8 @@ def demo(db, cycle, official, assembly, counted_ballot, completed, residents):
     ballot deciding no cycle, a completed project rated and its round closed."""
     cycle.stage = "collection"
     collection.submit_proposal(db, official, cycle, ProposalDraft(
-        title="修补道路", description="坑洼多", category="transport", district="测试区",
-        street="长江街道", community="和平社区", channel="hotline", proposer_name="来电人"))
+        title="修补道路", description="坑洼多", category="transport",
+        community=community_place(db, "和平社区"), channel="hotline", proposer_name="来电人"))
     cycle.stage = "evaluation"
     db.commit()
     rate_all(db, completed, residents(2), ["satisfied", "dissatisfied"])

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from proposals.collection.models import Proposal
 from proposals.collection.services import cosign
+from tests.functional.builders import community_place
 from votes.people import Role
 
 
@@ -36,8 +37,8 @@ def test_filters_and_sorting(client, db, make_user, resident, official, propose)
     from proposals.collection.services import ProposalDraft, submit_proposal
 
     submit_proposal(db, official, lift.cycle, ProposalDraft(
-        title="路灯维修", description="路灯坏了。", category="public_safety", district="测试区",
-        street="长江街道", community="和平社区", channel="hotline", proposer_name="刘阿姨"))
+        title="路灯维修", description="路灯坏了。", category="public_safety",
+        community="和平社区", channel="hotline", proposer_name="刘阿姨"))
     for _ in range(2):
         cosign(db, make_user(Role.RESIDENT), canteen)
     db.commit()
@@ -83,6 +84,8 @@ def upload(client, cycle, name, data: bytes):
 
 
 def test_a_valid_csv_import_enters_every_row(client, db, login, official, cycle):
+    home, happy = community_place(db, "和平社区"), community_place(db, "幸福社区")
+    db.commit()
     login(official)
     body = CSV_HEADER + (
         "小区路灯不亮,晚上出行不安全,公共安全,长江街道,和平社区,500,12345热线,刘阿姨,2026-11-05\n"
@@ -93,6 +96,43 @@ def test_a_valid_csv_import_enters_every_row(client, db, login, official, cycle)
                       .order_by(Proposal.id)).all()
     assert rows == [("小区路灯不亮", "hotline", official.id),
                     ("菜市场缺快检", "visit", official.id)]
+    # Each points at its community's record; the names beside the key come from it.
+    assert db.execute(select(Proposal.place_id, Proposal.district, Proposal.street,
+                             Proposal.community).order_by(Proposal.id)).all() == [
+        (home.id, "测试区", "长江街道", "和平社区"), (happy.id, "测试区", "长江街道", "幸福社区")]
+
+
+def test_an_import_naming_a_community_not_on_the_list_reports_the_row(client, db, login,
+                                                                       official, cycle):
+    community_place(db, "和平社区")
+    db.commit()
+    login(official)
+    body = CSV_HEADER + (
+        "小区路灯不亮,晚上出行不安全,公共安全,长江街道,和平社区,500,12345热线,刘阿姨,\n"
+        "菜市场缺快检,希望设食品快检室,食品安全,长江街道,月亮社区,,走访,王大爷,\n"
+        "公园缺座椅,老人走累了没处坐,文化体育,黄河街道,和平社区,,走访,孙阿姨,\n")
+    client.get("/lang/en")
+    page = upload(client, cycle, "calls.csv", body.encode("utf-8")).text
+    assert "Nothing was imported" in page
+    assert ('<td data-label="Row">3</td><td data-label="Column">社区</td>'
+            '<td data-label="Problem">No community of this name or code is on the list of '
+            'places') in page
+    assert "月亮社区" in page
+    assert '<td data-label="Row">4</td><td data-label="Column">街道</td>' in page
+    assert "和平社区 is in 长江街道 on the list of places, not in 黄河街道" in page
+    assert db.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_an_import_names_a_community_by_its_code_and_may_leave_the_street_out(
+        client, db, login, official, cycle):
+    home = community_place(db, "和平社区")
+    db.commit()
+    login(official)
+    body = ("标题,描述,类别,社区,渠道,反映人\n"
+            f"小区路灯不亮,晚上出行不安全,公共安全,{home.code},12345热线,刘阿姨\n")
+    assert "已导入 1 条建议" in upload(client, cycle, "calls.csv", body.encode("utf-8")).text
+    assert db.execute(select(Proposal.place_id, Proposal.street, Proposal.community)).one() \
+        == (home.id, "长江街道", "和平社区")
 
 
 def test_an_import_with_bad_rows_imports_nothing_and_reports_each_row(client, db, login,
@@ -113,6 +153,8 @@ def test_an_import_with_bad_rows_imports_nothing_and_reports_each_row(client, db
 
 def test_an_xlsx_import_works_and_a_wrong_file_type_is_refused(client, db, login, official,
                                                                cycle):
+    community_place(db, "光明社区", "黄河街道")
+    db.commit()
     login(official)
     book = openpyxl.Workbook()
     sheet = book.active

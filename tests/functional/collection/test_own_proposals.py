@@ -25,14 +25,13 @@ from proposals.council.topics import raise_topic
 from proposals.cycles.services import advance_cycle
 from proposals.implementation import services as implementation
 from proposals.shortlist import services as shortlist
-from tests.functional.builders import live_in, seat_council
+from tests.functional.builders import community_place, live_in, seat_council
 from votes.base import DomainError
 from votes.people import Role
 
 EDITED = {"title": "老旧小区加装电梯和无障碍坡道",
           "description": "六层老楼没有电梯，单元门口也没有坡道，轮椅进不去。",
-          "category": "housing", "district": "测试区", "street": "长江街道",
-          "community": "和平社区", "beneficiaries": "300"}
+          "category": "housing", "community": "和平社区", "beneficiaries": "300"}
 
 
 def refused(code, call, *args, **kwargs):
@@ -109,6 +108,34 @@ def test_the_author_edits_while_collecting_the_history_is_kept_and_cosigners_are
     assert "Earlier versions (2)" in seen and "老人上下楼困难" in seen
 
 
+def test_an_edit_may_move_the_proposal_to_another_community_on_the_list(
+        client, db, login, resident, supported):
+    proposal, _ = supported
+    lake = community_place(db, "湖光社区", "黄河街道")
+    db.commit()
+    login(resident)
+    client.get("/lang/en")
+    form = client.get(f"/resident/proposals/{proposal.id}/edit").text
+    # A <select> of the list's communities under their streets; no street or district to type.
+    assert '<optgroup label="黄河街道"><option value="湖光社区">湖光社区</option></optgroup>' \
+        in form
+    assert 'name="street"' not in form and 'name="district"' not in form
+    assert '<option selected value="和平社区">和平社区</option>' in form
+    client.post(f"/resident/proposals/{proposal.id}/edit", data={**EDITED, "community": "湖光社区"})
+    db.refresh(proposal)
+    assert (proposal.place_id, proposal.district, proposal.street, proposal.community) == (
+        lake.id, "测试区", "黄河街道", "湖光社区")
+    assert (proposal.versions[0].street, proposal.versions[0].community) == ("长江街道", "和平社区")
+    # A community typed past the list is refused by the form, then by the service.
+    page = client.post(f"/resident/proposals/{proposal.id}/edit",
+                       data={**EDITED, "title": "又改了", "community": "月亮社区"}).text
+    assert "Choose one of the options listed" in page
+    refused("unknown_community", collection.edit_proposal, db, resident, proposal,
+            draft(title="又改了", community="月亮社区"))
+    db.refresh(proposal)
+    assert proposal.community == "湖光社区" and len(proposal.versions) == 1
+
+
 def test_an_edit_with_nothing_changed_records_no_version(db, resident, supported):
     proposal, neighbour = supported
     refused("nothing_changed", collection.edit_proposal, db, resident, proposal,
@@ -179,7 +206,7 @@ def test_another_resident_cannot_edit_or_withdraw(client, db, login, make_user, 
 def test_a_proposal_entered_for_a_resident_is_not_theirs_to_edit(db, cycle, resident, official):
     entered = collection.submit_proposal(db, official, cycle, ProposalDraft(
         title="12345：路灯不亮", description="来电反映路灯不亮。", category="public_safety",
-        district="测试区", street="长江街道", community="和平社区", channel="hotline",
+        community=community_place(db, "和平社区"), channel="hotline",
         proposer_name="王秀英", proposer_id=resident.id))
     refused("not_your_proposal", collection.edit_proposal, db, resident, entered, draft())
     refused("not_your_proposal", collection.withdraw_proposal, db, official, entered)
@@ -346,6 +373,7 @@ def test_older_notices_of_comments_are_linked_by_the_migration(tmp_path):
         db.add(assembly)
         db.flush()
         cycle = create_cycle(db, admin, assembly=assembly, title="测试", year=2027, dates=DATES)
+        community_place(db, "和平社区")
         proposal = collection.submit_proposal(db, people[0], cycle, draft())
         first = collection.add_comment(db, people[1], proposal, "第一条")
         rude = collection.add_comment(db, people[2], proposal, "骂人的话")

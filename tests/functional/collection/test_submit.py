@@ -1,16 +1,25 @@
 """Submitting proposals: online by residents, on behalf through the offline channels, photos."""
 
+import pytest
 from sqlalchemy import func, select
 
 from proposals.collection.models import Follow, PhotoBlob, Proposal, ProposalPhoto
 from proposals.collection.photos import MAX_PHOTO_BYTES
-from tests.functional.builders import png_bytes
+from proposals.collection.services import ProposalDraft, submit_proposal
+from tests.functional.builders import community_place, png_bytes, refused
+
+
+@pytest.fixture(autouse=True)
+def home(db):
+    """The community the forms choose, on the list of places (测试区 长江街道)."""
+    place = community_place(db, "和平社区")
+    db.commit()
+    return place
 
 
 def form(**overrides):
     data = {"title": "社区增设老年食堂", "description": "附近没有助餐点，独居老人吃饭难。",
-            "category": "elderly_care", "district": "测试区", "street": "长江街道",
-            "community": "和平社区", "beneficiaries": "300"}
+            "category": "elderly_care", "community": "和平社区", "beneficiaries": "300"}
     data.update(overrides)
     return data
 
@@ -24,6 +33,9 @@ def test_a_resident_submits_a_proposal_and_sees_it_with_its_status(
     created = db.scalar(select(Proposal).where(Proposal.title == "社区增设老年食堂"))
     assert (created.channel, created.proposer_id, created.entered_by_id) == (
         "online", resident.id, resident.id)
+    # The community by key; its street and district follow from the record.
+    assert (created.place.name, created.street, created.district) == (
+        "和平社区", "长江街道", "测试区")
     assert created.beneficiaries == 300 and created.status == "submitted"
     assert db.get(Follow, (created.id, resident.id)) is not None  # told of its news
     page = client.get(response.headers["Location"]).text
@@ -44,6 +56,34 @@ def test_a_rejected_form_keeps_what_was_typed_and_says_why(client, db, login, re
     assert 'value="和平社区"' in page
     assert page.count('aria-invalid="true"') == 3  # title, description, beneficiaries
     assert "At most 80 characters; you typed 81." in page
+    assert db.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_the_form_offers_the_communities_of_the_list_under_their_streets(
+        client, db, login, resident, cycle):
+    community_place(db, "湖光社区", "黄河街道")
+    community_place(db, "幸福社区")
+    db.commit()
+    login(resident)
+    client.get("/lang/en")
+    page = client.get(f"/resident/cycles/{cycle.id}/propose").text
+    assert ('<optgroup label="长江街道"><option selected value="和平社区">和平社区</option>'
+            '<option value="幸福社区">幸福社区</option></optgroup>') in page  # theirs chosen
+    assert '<optgroup label="黄河街道"><option value="湖光社区">湖光社区</option></optgroup>' \
+        in page
+    assert 'name="street"' not in page and 'name="district"' not in page
+    typed = client.post(f"/resident/cycles/{cycle.id}/propose", data=form(community="月亮社区"))
+    assert typed.status_code == 200 and "Choose one of the options listed" in typed.text
+    assert db.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_a_community_not_on_the_list_is_refused_by_the_service(db, resident, official, cycle):
+    refused("unknown_community", submit_proposal, db, resident, cycle, ProposalDraft(
+        title="路灯", description="不亮", category="public_safety", community="月亮社区"))
+    street = community_place(db).parent
+    refused("place_not_a_community", submit_proposal, db, official, cycle, ProposalDraft(
+        title="路灯", description="不亮", category="public_safety", community=street,
+        channel="visit", proposer_name="刘阿姨"))
     assert db.scalar(select(func.count(Proposal.id))) == 0
 
 
@@ -144,10 +184,10 @@ def test_a_delegate_enters_from_the_liaison_station_but_not_the_hotline(
     client, db, login, delegate, cycle
 ):
     login(delegate)
-    refused = client.post(f"/official/cycles/{cycle.id}/enter",
-                          data=form(channel="hotline", proposer_name="赵大爷"))
-    assert refused.status_code == 200
-    assert "您的角色不能通过此渠道录入建议" in refused.text
+    page = client.post(f"/official/cycles/{cycle.id}/enter",
+                       data=form(channel="hotline", proposer_name="赵大爷"))
+    assert page.status_code == 200
+    assert "您的角色不能通过此渠道录入建议" in page.text
     accepted = client.post(f"/official/cycles/{cycle.id}/enter",
                            data=form(channel="liaison_station", proposer_name="赵大爷"))
     assert accepted.status_code == 302

@@ -114,6 +114,7 @@ def test_a_council_without_registered_residents_cannot_open_its_election(
         people.append(person)
     term = councils.create_election(db, official, seated.council, title="选举",
                                     candidates=people, **TERM)
+    community_place(db, "和平社区")
     for person in [*people, *seated.members]:
         move(db, person, "和平社区")  # they moved away: their verification here ends
     db.flush()

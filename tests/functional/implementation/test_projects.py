@@ -10,9 +10,10 @@ from sqlalchemy import select
 from proposals.implementation import services as implementation
 from proposals.implementation.models import Milestone, ProgressReport, Project
 from proposals.implementation.services import MilestoneDraft
-from tests.functional.builders import png_bytes
+from tests.functional.builders import community_place, png_bytes
 from votes.base import DomainError
 from votes.people import Role
+from votes.places import community_named
 
 PNG = png_bytes()  # a real 1×1 image: photos are decoded and re-encoded when stored
 
@@ -54,6 +55,10 @@ def test_an_official_starts_an_adopted_candidate_and_plans_its_milestones(
     assert started.headers["Location"] == f"/official/projects/{project.id}/milestones"
     assert (project.responsible_unit, project.budget, project.category) == (
         "区住建委", 3_400_000, "housing")
+    # Where it serves: its source proposals' community, chosen for the official at first.
+    home = community_named(db, "和平社区")
+    assert f'<option selected value="{home.id}">和平社区</option>' in form
+    assert project.place is home
     assert client.get(url).headers["Location"] == f"/projects/{project.id}"  # one per candidate
 
     client.post("/account/logout")
@@ -89,6 +94,45 @@ def test_only_an_adopted_candidate_gets_a_project_and_only_one(db, official, uni
     implementation.create_project(db, official, candidate, **kwargs)
     with pytest.raises(DomainError, match="project_exists"):
         implementation.create_project(db, official, candidate, **kwargs)
+
+
+def test_a_project_serves_its_proposals_community_else_their_street_else_their_district(
+        db, official, unit_official, adopted):
+    lift, other = adopted.proposals
+    home = lift.place
+    assert implementation.project_place(db, adopted.candidate) is home  # one community
+    other.place = community_place(db, "幸福社区")  # the same street, another community
+    db.flush()
+    db.expire(adopted.candidate)
+    assert implementation.project_place(db, adopted.candidate) is home.parent
+    other.place = community_place(db, "湖光社区", "黄河街道")  # another street
+    db.flush()
+    db.expire(adopted.candidate)
+    assert implementation.project_place(db, adopted.candidate) is home.parent.parent
+    made = implementation.create_project(
+        db, official, adopted.candidate, lead_official=unit_official,
+        start_date=date(2027, 7, 1), target_date=date(2027, 10, 31))
+    assert made.place is home.parent.parent
+
+
+def test_an_official_may_say_the_project_serves_another_place(client, db, login, official,
+                                                              make_user, project):
+    street = project.place.parent
+    login(official)
+    client.get("/lang/en")
+    page = client.get(f"/official/projects/{project.id}").text
+    assert f'<option selected value="{project.place.id}">和平社区</option>' in page
+    assert f'<option value="{street.id}">长江街道 (the whole street)</option>' in page
+    saved = client.post(f"/official/projects/{project.id}/place",
+                        data={"place_id": str(street.id)}, follow_redirects=True)
+    assert "The place is saved." in saved.text
+    db.refresh(project)
+    assert project.place is street
+    client.post(f"/official/projects/{project.id}/place", data={"place_id": "999999"})
+    db.refresh(project)
+    assert project.place is street  # not a place on the list: nothing changes
+    with pytest.raises(DomainError, match="officials_only"):
+        implementation.place_project(db, make_user(Role.RESIDENT), project, street)
 
 
 def test_reports_are_kept_as_history_and_milestones_make_the_progress(

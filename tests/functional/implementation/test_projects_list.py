@@ -10,7 +10,7 @@ from proposals.cycles.services import advance_cycle, create_cycle
 from proposals.implementation import services as implementation
 from proposals.shortlist import services as shortlist
 from proposals.shortlist.services import CandidateDraft
-from tests.functional.builders import DATES, UNIT
+from tests.functional.builders import DATES, UNIT, community_place
 from votes.people import Role
 
 EARLIER = {stage: day.replace(year=day.year - 1) for stage, day in DATES.items()}
@@ -23,7 +23,7 @@ def earlier_project(db, admin, assembly, official, unit_official, make_user):
                          year=2026, dates=EARLIER)
     source = submit_proposal(db, make_user(Role.RESIDENT), cycle, ProposalDraft(
         title="幸福社区口袋公园", description="社区没有休闲场地，建议建口袋公园。",
-        category="environment", district="测试区", street="黄河街道", community="幸福社区"))
+        category="environment", community=community_place(db, "幸福社区", "黄河街道")))
     advance_cycle(db, cycle, admin, "shortlist")
     candidate = shortlist.create_candidate(db, official, cycle, CandidateDraft(
         title="幸福社区口袋公园建设", description="利用闲置地块建设口袋公园。",

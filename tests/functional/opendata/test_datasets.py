@@ -13,7 +13,7 @@ from proposals.collection.models import Proposal
 from proposals.collection.services import ProposalDraft
 from proposals.evaluation import rounds as evaluation
 from proposals.opendata.datasets import FIELDS, PUBLIC_DATASETS
-from tests.functional.builders import CLOSE_DAY, rate_all
+from tests.functional.builders import CLOSE_DAY, community_place, rate_all
 from votes.people import Role
 
 CALLER = "热线来电人周某"  # a hotline caller's real name: never public
@@ -28,12 +28,12 @@ def published(db, cycle, admin, official, make_user, counted_ballot, completed, 
     cycle.stage = "collection"  # proposals are made in collection; keep the test short
     named = collection.submit_proposal(db, make_user(Role.RESIDENT, name="实名居民"), cycle,
                                        ProposalDraft(title="增设路灯", description="晚上太暗",
-                                                     category="public_safety", district="测试区",
-                                                     street="长江街道", community="和平社区",
+                                                     category="public_safety",
+                                                     community=community_place(db, "和平社区"),
                                                      proposer_named=True))
     collection.submit_proposal(db, official, cycle, ProposalDraft(
-        title="修补道路", description="坑洼多", category="transport", district="测试区",
-        street="长江街道", community="和平社区", channel="hotline", proposer_name=CALLER))
+        title="修补道路", description="坑洼多", category="transport",
+        community="和平社区", channel="hotline", proposer_name=CALLER))
     cycle.stage = "evaluation"
     db.commit()
     rate_all(db, completed, residents(2, prefix="匿名评价人"), ["satisfied", "dissatisfied"],
@@ -196,11 +196,13 @@ def test_the_forms_ask_and_default_to_unnamed(client, db, login, cycle, resident
 
 
 def test_imported_callers_are_never_named(db, cycle, official):
-    from proposals.collection.importing import parse_import
+    from proposals.collection.importing import community_streets, parse_import
 
+    community_place(db, "和平社区")
     sample = ("标题,描述,类别,街道,社区,渠道,反映人\n"
               "路灯不亮,晚上看不见,公共安全,长江街道,和平社区,12345热线,来电人甲\n")
-    report = parse_import(sample.encode("utf-8"), "calls.csv", today=cycle.collection_starts)
+    report = parse_import(sample.encode("utf-8"), "calls.csv", today=cycle.collection_starts,
+                          communities=community_streets(db))
     assert report.ok, report.errors
     (made,) = collection.import_rows(db, official, cycle, report.rows)
     assert made.proposer_named is False and made.proposer_name == "来电人甲"

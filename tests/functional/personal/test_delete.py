@@ -95,7 +95,8 @@ def test_deleting_wipes_the_person_and_keeps_what_they_wrote(app, db, resident, 
     db.expire_all()
     person = db.get(User, resident.id)
     assert person.username == f"~deleted-{resident.id}" and person.display_name == "前居民"
-    assert (person.email, person.mobile, person.community) == (None, None, None)
+    assert (person.email, person.mobile, person.community, person.place_id) == (
+        None, None, None, None)
     assert not person.active and person.deleted_at is not None and not person.roles
     assert not verify_password(person.password_hash, PASSWORD)
     assert live_sessions(db, person.id) == []

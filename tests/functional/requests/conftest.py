@@ -6,13 +6,17 @@ import pytest
 
 from proposals.requests import services
 from tests.conftest import PASSWORD
-from tests.functional.requests.samples import Desk
+from tests.functional.requests.samples import PLACES, Desk
 from votes.people import Role, User
+from votes.places import add_places
 
 
 @pytest.fixture
 def desk(db, make_user) -> Desk:
+    """The desk, and the list of places its requests name: 和平社区 (code C-HP) and 幸福社区 in
+    长江街道; no grid anywhere."""
     admin = make_user(Role.ADMIN, Role.OFFICIAL, name="管理员")
+    add_places(db, admin, PLACES)
     housing = make_user(Role.OFFICIAL, name="王志强（区住建委）")
     street = make_user(Role.OFFICIAL, name="刘丽华（长江街道办事处）")
     units = {"housing": services.add_unit(db, admin, name="区住建委", official=housing),

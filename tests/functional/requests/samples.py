@@ -8,9 +8,19 @@ from datetime import date, datetime, timedelta
 from proposals.requests import calendar, services
 from proposals.requests.clock import TZ
 from votes.people import User
+from votes.places import PlaceRow
 
 # A Tuesday before the 2026 Mid-autumn and National Day holidays (Oct 1-7; Oct 10 a workday).
 MOMENT = datetime(2026, 9, 29, 10, 0, tzinfo=TZ)
+
+
+# The list of places the desk's requests name (conftest.py adds it with the desk).
+PLACES = [
+    PlaceRow("district", "110105", "测试区"),
+    PlaceRow("street", "110105001", "长江街道", "110105"),
+    PlaceRow("community", "C-HP", "和平社区", "110105001"),
+    PlaceRow("community", "C-XF", "幸福社区", "110105001"),
+]
 
 
 @dataclass

@@ -15,9 +15,10 @@ from app.db import make_engine
 from app.migrate import upgrade
 from proposals.requests import services
 from proposals.requests.models import Request
-from tests.functional.requests.samples import MOMENT
+from tests.functional.requests.samples import MOMENT, PLACES
 from votes.casting import begin_write
 from votes.people import Role, User, register_user
+from votes.places import add_places
 
 RESIDENTS = 12
 NAME = "test_requests_concurrency"  # its own database: the shared test database sees nothing
@@ -54,6 +55,8 @@ def test_requests_raised_at_once_each_get_a_number(database):
         ids = [register_user(session, username=f"r{n}", display_name=f"居民{n}",
                              password_hash="x", roles=(Role.RESIDENT,)).id
                for n in range(RESIDENTS)]
+        add_places(session, register_user(session, username="admin", display_name="管理员",
+                                          password_hash="x", roles=(Role.ADMIN,)), PLACES)
         session.commit()
     start = threading.Barrier(RESIDENTS)
 

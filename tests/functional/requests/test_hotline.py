@@ -15,8 +15,8 @@ from proposals.requests.clock import TZ, local
 from proposals.requests.models import Caller, Request, RequestEvent
 from tests.conftest import csrf_token
 from tests.functional.builders import refused
-from tests.functional.requests.samples import MOMENT
-from votes.places import PlaceRow, add_places
+from tests.functional.requests.samples import MOMENT, PLACES
+from votes.places import by_code
 
 HEADER = "工单号,来电时间,类别,社区,紧急程度,标题,诉求内容,来电人,来电号码"
 GOOD = [
@@ -30,15 +30,8 @@ GOOD = [
 
 @pytest.fixture
 def places(db, desk):
-    """The list of places: 和平社区 (code C-HP) and 幸福社区 in one street; no grid anywhere."""
-    made = add_places(db, desk.admin, [
-        PlaceRow("district", "110105", "测试区"),
-        PlaceRow("street", "110105001", "长江街道", "110105"),
-        PlaceRow("community", "C-HP", "和平社区", "110105001"),
-        PlaceRow("community", "C-XF", "幸福社区", "110105001"),
-    ])
-    db.commit()
-    return made
+    """The desk's list of places: 和平社区 (code C-HP) and 幸福社区 in one street."""
+    return [by_code(db, row.code) for row in PLACES]
 
 
 def _csv(*rows: str, header: str = HEADER) -> bytes:

@@ -28,11 +28,12 @@ from proposals.requests.models import (
     Round,
 )
 from tests.conftest import csrf_token
-from tests.functional.requests.samples import MOMENT, raise_one
+from tests.functional.requests.samples import MOMENT, PLACES, raise_one
 from votes.audit import AuditEntry
 from votes.base import DomainError
 from votes.casting import begin_write
 from votes.people import Role, User, register_user
+from votes.places import add_places
 
 
 def _merge(client, duplicate, number, expected=None):
@@ -370,6 +371,8 @@ def test_two_officials_merging_two_requests_into_each_other_at_once_make_no_loop
                                 password_hash="x", roles=(role,)).id
                   for n, role in enumerate((Role.RESIDENT, Role.RESIDENT, Role.OFFICIAL,
                                             Role.OFFICIAL))]
+        add_places(session, register_user(session, username="admin", display_name="管理员",
+                                          password_hash="x", roles=(Role.ADMIN,)), PLACES)
         ids = [services.raise_request(session, session.get(User, people[n]), services.Draft(
             title="路灯不亮", description="晚上很黑。", category="public_safety",
             community="和平社区"), channel="online", now=MOMENT).id for n in (0, 1)]

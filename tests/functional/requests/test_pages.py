@@ -28,6 +28,20 @@ def test_a_refused_request_keeps_every_field_and_says_what_is_wrong(app, db, des
     assert db.scalar(select(func.count()).select_from(Request)) == 0
 
 
+def test_the_forms_offer_the_list_of_communities_under_their_streets(app, db, desk, as_user):
+    app.config["NOW"] = MOMENT
+    for page in (as_user(desk.requester).get("/resident/requests/new").text,
+                 as_user(desk.dispatcher).get("/official/requests/new").text):
+        assert ('<optgroup label="长江街道"><option value="和平社区">和平社区</option>'
+                '<option value="幸福社区">幸福社区</option></optgroup>') in page
+        assert "datalist" not in page
+    typed = as_user(desk.requester).post("/resident/requests/new", data={
+        "title": "路灯", "description": "不亮", "category": "other", "community": "月亮社区",
+        "urgency": "normal"})
+    assert typed.status_code == 200 and "Choose one of the options listed" in typed.text
+    assert db.scalar(select(func.count()).select_from(Request)) == 0
+
+
 def test_the_form_needs_its_csrf_token(make_app, db, desk):
     app = make_app(WTF_CSRF_ENABLED=True, NOW=MOMENT)
     client = app.test_client()

@@ -13,6 +13,7 @@ from proposals.requests.clock import TZ, end_of, local
 from proposals.requests.models import Escalation, RequestEvent, RequestRating, Round
 from tests.functional.builders import refused
 from tests.functional.requests.samples import MOMENT, raise_one
+from votes.places import community_named
 
 
 def _dispatched(db, desk, unit="housing", **kwargs):
@@ -40,6 +41,15 @@ def test_raising_refuses_bad_fields_and_wrong_channels(db, desk):
     refused("too_long", services.raise_request, db, desk.requester,
             services.Draft(**{**draft.__dict__, "title": "长" * 81}), channel="online",
             now=MOMENT)
+    # The community is one of the list of places, named or given as its record.
+    unknown = refused("unknown_community", services.raise_request, db, desk.requester,
+                      services.Draft(**{**draft.__dict__, "community": "月亮社区"}),
+                      channel="online", now=MOMENT)
+    assert unknown.params == {"field": "community", "community": "月亮社区"}
+    home = community_named(db, "和平社区")
+    refused("place_not_a_community", services.raise_request, db, desk.requester,
+            services.Draft(**{**draft.__dict__, "community": home.parent}), channel="online",
+            now=MOMENT)
     refused("channel_not_allowed", services.raise_request, db, desk.requester, draft,
             channel="hotline", now=MOMENT)
     refused("channel_not_allowed", services.raise_request, db, desk.dispatcher, draft,
@@ -48,6 +58,7 @@ def test_raising_refuses_bad_fields_and_wrong_channels(db, desk):
             channel="hotline", now=MOMENT, requester=desk.housing)
     entered = services.raise_request(db, desk.dispatcher, draft, channel="hotline", now=MOMENT)
     assert entered.requester_id is None and entered.entered_by_id == desk.dispatcher.id
+    assert (entered.place_id, entered.community) == (home.id, "和平社区")
     assert db.scalars(select(RequestEvent.actor_role)).all() == ["hotline"]
 
 

@@ -31,6 +31,12 @@ ROW_A = ("加装电梯,六层老楼希望加装电梯,住房与老旧小区改�
          "王女士,2025-03-18")
 ROW_B = "社区食堂,希望开办社区食堂,elderly_care,东华门街道,韶九社区,,走访,李大爷,"
 ROW_C = "红绿灯,学校路口需要红绿灯,交通出行,景山街道,吉祥社区,45,hotline,张先生,2025/3/21"
+# The list of places as community_streets reads it: a name or code -> (name, its street).
+COMMUNITIES = {
+    **{name: (name, "东华门街道") for name in ("多福巷社区", "韶九社区", "甲", "乙")},
+    **{name: (name, "景山街道") for name in ("吉祥社区", "黄化门社区")},
+    "社区": ("社区", "街道"), "110101001001": ("多福巷社区", "东华门街道"),
+}
 
 
 def csv_bytes(*lines: str, header: str = HEADER_ZH, encoding: str = "utf-8-sig") -> bytes:
@@ -45,7 +51,8 @@ def row(**changes: str) -> str:
 
 
 def parse_csv(*lines: str, header: str = HEADER_ZH) -> ImportReport:
-    return parse_import(csv_bytes(*lines, header=header), "records.csv", today=TODAY)
+    return parse_import(csv_bytes(*lines, header=header), "records.csv", today=TODAY,
+                        communities=COMMUNITIES)
 
 
 def xlsx_bytes(rows: list[list[object]]) -> bytes:
@@ -88,7 +95,7 @@ def test_gb18030_csv_as_saved_by_chinese_excel_works():
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
 
-    report = parse_import(data, "工单.csv", today=TODAY)
+    report = parse_import(data, "工单.csv", today=TODAY, communities=COMMUNITIES)
 
     assert report.ok
     assert [r.title for r in report.rows] == ["加装电梯", "社区食堂"]
@@ -104,7 +111,7 @@ def test_xlsx_with_float_numbers_and_datetimes_is_normalised():
          datetime(2025, 3, 19, 9, 30)],
     ])
 
-    report = parse_import(data, "records.XLSX", today=TODAY)
+    report = parse_import(data, "records.XLSX", today=TODAY, communities=COMMUNITIES)
 
     assert report.errors == ()
     first, second = report.rows
@@ -118,7 +125,7 @@ def test_xlsx_with_float_numbers_and_datetimes_is_normalised():
 def test_xlsx_row_numbers_count_blank_rows():
     data = xlsx_bytes([HEADER_ZH.split(","), [], ROW_A.split(","), [None] * 9,
                        row(title="").split(",")])
-    report = parse_import(data, "records.xlsx", today=TODAY)
+    report = parse_import(data, "records.xlsx", today=TODAY, communities=COMMUNITIES)
     assert report.rows[0].row == 3
     assert report.errors == (RowError(5, "标题", "required"),)
 
@@ -170,9 +177,34 @@ def test_thousands_separator_and_asterisk_headers_are_tolerated():
 
 
 def test_limits_are_inclusive():
-    report = parse_csv(row(title="题" * 80, street="街" * 40, proposer_name="名" * 60,
+    report = parse_csv(row(title="题" * 80, proposer_name="名" * 60,
                            beneficiaries="10000000", date=TODAY.isoformat()))
     assert report.ok
+
+
+# --- the community is one on the list of places ------------------------------
+
+
+def test_a_community_named_by_its_code_gives_its_name_and_the_street_may_be_left_empty():
+    report = parse_csv(row(community="110101001001", street=""))
+    assert report.ok
+    assert (report.rows[0].community, report.rows[0].street) == ("多福巷社区", None)
+    header = "标题,描述,类别,社区,渠道,反映人"
+    assert parse_csv("电梯,描述,教育,吉祥社区,走访,王", header=header).ok
+
+
+def test_a_community_not_on_the_list_is_the_rows_error():
+    report = parse_csv(ROW_A, row(community="月亮社区", title="另一件事"))
+    assert report.errors == (
+        RowError(3, "社区", "import_unknown_community", {"value": "月亮社区"}),)
+    assert [r.row for r in report.rows] == [2]
+
+
+def test_a_street_that_is_not_the_communitys_is_the_rows_error():
+    report = parse_csv(row(street="景山街道"))
+    assert report.errors == (RowError(2, "街道", "import_wrong_street", {
+        "value": "景山街道", "community": "多福巷社区", "street": "东华门街道"}),)
+    assert report.rows == ()
 
 
 # --- errors ----------------------------------------------------------------
@@ -273,7 +305,7 @@ def test_unknown_and_duplicate_columns():
 
 @pytest.mark.parametrize("data", [b"", b"\r\n  \r\n,,,\r\n"])
 def test_empty_file(data):
-    report = parse_import(data, "records.csv", today=TODAY)
+    report = parse_import(data, "records.csv", today=TODAY, communities=COMMUNITIES)
     assert report.errors == (RowError(0, None, "empty_file"),)
     assert not report.ok
 
@@ -298,13 +330,13 @@ def test_exactly_max_rows_is_fine():
 
 def test_too_many_blank_rows_in_xlsx_are_rejected_too():
     data = xlsx_bytes([HEADER_ZH.split(","), *([[]] * (MAX_ROWS * 10)), ROW_A.split(",")])
-    report = parse_import(data, "records.xlsx", today=TODAY)
+    report = parse_import(data, "records.xlsx", today=TODAY, communities=COMMUNITIES)
     assert [e.code for e in report.errors] == ["too_many_rows"]
 
 
 def test_oversized_file():
     data = csv_bytes(row(description="长" * 1000)) + b"\r\n" * MAX_BYTES
-    report = parse_import(data, "records.csv", today=TODAY)
+    report = parse_import(data, "records.csv", today=TODAY, communities=COMMUNITIES)
     assert report.errors == (
         RowError(0, None, "file_too_large", {"max": MAX_BYTES, "size": len(data)}),
     )
@@ -312,7 +344,7 @@ def test_oversized_file():
 
 @pytest.mark.parametrize("filename", ["records.xls", "records.txt", "records", "csv", ""])
 def test_unknown_extension(filename):
-    report = parse_import(csv_bytes(ROW_A), filename, today=TODAY)
+    report = parse_import(csv_bytes(ROW_A), filename, today=TODAY, communities=COMMUNITIES)
     assert [(e.row, e.code) for e in report.errors] == [(0, "not_a_spreadsheet")]
 
 
@@ -326,7 +358,7 @@ NOISE = random.Random(12345).randbytes(4096)
     csv_bytes(ROW_A),
 ])
 def test_garbage_named_xlsx(data):
-    report = parse_import(data, "records.xlsx", today=TODAY)
+    report = parse_import(data, "records.xlsx", today=TODAY, communities=COMMUNITIES)
     assert report.errors == (RowError(0, None, "not_a_spreadsheet", {"extension": ".xlsx"}),)
 
 
@@ -336,7 +368,7 @@ def test_garbage_named_xlsx(data):
     b"title,\x01\x02\x03\x04,desc\r\n",
 ])
 def test_binary_named_csv(data):
-    report = parse_import(data, "records.csv", today=TODAY)
+    report = parse_import(data, "records.csv", today=TODAY, communities=COMMUNITIES)
     assert [(e.row, e.code) for e in report.errors] == [(0, "not_a_spreadsheet")]
 
 
@@ -345,14 +377,14 @@ def test_binary_named_csv(data):
     HEADER_ZH.encode("utf-16"),
 ])
 def test_bad_encoding(data):
-    report = parse_import(data, "records.csv", today=TODAY)
+    report = parse_import(data, "records.csv", today=TODAY, communities=COMMUNITIES)
     assert [(e.row, e.code) for e in report.errors] == [(0, "bad_encoding")]
 
 
 def test_xlsx_without_cached_values_reports_cells_not_a_crash():
     cells = ROW_A.split(",")
     data = xlsx_bytes([HEADER_ZH.split(","), [*cells[:5], "=1+1", *cells[6:]]])
-    report = parse_import(data, "records.xlsx", today=TODAY)
+    report = parse_import(data, "records.xlsx", today=TODAY, communities=COMMUNITIES)
     # openpyxl writes no cached result, so data_only reads an empty cell.
     assert report.ok and report.rows[0].beneficiaries is None
 
@@ -375,12 +407,13 @@ def test_types_are_frozen_and_errors_hashable():
 def test_template_has_chinese_headers_and_parses_cleanly():
     text = template_csv()
     assert text.splitlines()[0] == ",".join(c.header for c in COLUMNS)
-    report = parse_import(text.encode("utf-8-sig"), "template.csv", today=TODAY)
+    report = parse_import(text.encode("utf-8-sig"), "template.csv", today=TODAY,
+                          communities=COMMUNITIES)
     assert report.ok and len(report.rows) == 1
 
 
 def test_sample_file_in_docs_parses_cleanly():
-    report = parse_import(SAMPLE.read_bytes(), SAMPLE.name, today=TODAY)
+    report = parse_import(SAMPLE.read_bytes(), SAMPLE.name, today=TODAY, communities=COMMUNITIES)
     assert report.errors == ()
     assert len(report.rows) == 4
     assert {r.channel for r in report.rows} == {"hotline", "visit"}

@@ -40,10 +40,13 @@ PROJECTS = {i: ProjectInfo(
 HEADERS = [name for c in (*COLUMNS, *progress_import.COLUMNS) for name in (c.header, c.alias)]
 CATEGORIES = {**{c.value: c.value for c in Category}, **CATEGORY_LABELS}
 CHANNELS = {"12345热线": "hotline", "hotline": "hotline", "走访": "visit", "visit": "visit"}
+# The list of places: a community's name or code -> (its name, its street).
+COMMUNITIES = {"和平社区": ("和平社区", "长江街道"), "幸福社区": ("幸福社区", "长江街道"),
+               "110105001001": ("和平社区", "长江街道"), "光明社区": ("光明社区", "黄河街道")}
 
 
 def parse_both(data: bytes, filename: str):
-    return (parse_import(data, filename, today=TODAY),
+    return (parse_import(data, filename, today=TODAY, communities=COMMUNITIES),
             parse_progress(data, filename, today=TODAY, projects=PROJECTS))
 
 
@@ -148,14 +151,16 @@ def proposals(draw) -> tuple[list[str], ImportedProposal]:
         st.sampled_from(sorted(CHANNELS)))
     beneficiaries = draw(st.none() | st.integers(0, MAX_BENEFICIARIES))
     received = draw(st.none() | st.dates(date(1901, 1, 1), TODAY))
+    written = draw(st.sampled_from(sorted(COMMUNITIES)))  # by name or by code
+    community, its_street = COMMUNITIES[written]
+    street = draw(st.sampled_from([None, its_street]))  # left empty, or the right one
     values = {"title": draw(words(80)), "description": draw(words(300)),
-              "street": draw(words(40)), "community": draw(words(40)),
               "proposer_name": draw(words(60))}
-    cells = [values["title"], values["description"], category, values["street"],
-             values["community"], beneficiaries, channel, values["proposer_name"], received]
+    cells = [values["title"], values["description"], category, street, written,
+             beneficiaries, channel, values["proposer_name"], received]
     return cells, ImportedProposal(
-        **values, category=CATEGORIES[category], beneficiaries=beneficiaries,
-        channel=CHANNELS[channel], received_on=received, row=0)
+        **values, street=street, community=community, category=CATEGORIES[category],
+        beneficiaries=beneficiaries, channel=CHANNELS[channel], received_on=received, row=0)
 
 
 def as_csv(rows: list[list[object]]) -> bytes:
@@ -177,7 +182,7 @@ def test_a_valid_import_file_round_trips(items, kind, english):
     header = [c.alias if english else c.header for c in COLUMNS]
     rows = [header, *(cells for cells, _ in items)]
     data = as_csv(rows) if kind == "csv" else xlsx_bytes(rows)
-    report = parse_import(data, f"records.{kind}", today=TODAY)
+    report = parse_import(data, f"records.{kind}", today=TODAY, communities=COMMUNITIES)
     assert report.errors == () and report.ok
     expected = [proposal for _, proposal in items]
     assert [r.row for r in report.rows] == list(range(2, len(items) + 2))
