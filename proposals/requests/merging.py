@@ -73,7 +73,7 @@ def likely_duplicates(session: Session, request: Request) -> list[Request]:
         return []
     around = timedelta(days=LIKELY_DAYS)
     return list(session.scalars(select(Request).where(
-        Request.id != request.id, Request.community == request.community,
+        Request.id != request.id, Request.place_id == request.place_id,
         Request.category == request.category, Request.status.not_in(CLOSED),
         Request.raised_at >= utc(request.raised_at) - around,
         Request.raised_at <= utc(request.raised_at) + around,
@@ -137,7 +137,7 @@ def _check(session: Session, duplicate: Request, main: Request) -> None:
                           into=main.merged_into.number)
     if main.status == Status.CLOSED:
         raise DomainError("request_merge_target_closed", field="number", number=main.number)
-    if main.community != duplicate.community:
+    if main.place_id != duplicate.place_id:  # the same community, by key
         raise DomainError("request_merge_other_community", field="number",
                           number=main.number, community=main.community)
     taken = session.scalar(select(func.count()).select_from(Request).where(
