@@ -53,7 +53,7 @@ def raise_topic(
 def may_raise(session: Session, actor: User, council: Council, today: date) -> bool:
     """Verified residents of the council's community raise its topics, and so do the
     members of its current term, whom those residents elected."""
-    if is_verified_in(session, actor, council.community):
+    if is_verified_in(session, actor, council.place):
         return True
     term = current_term(session, council, today)
     return term is not None and is_member(session, actor, term.assembly_id, today)
