@@ -91,7 +91,9 @@ def test_the_whole_loop(app, client, db, login, admin, official, make_user, peop
         assert "Your receipt code" in vote(client, path, [option[a.id], option[b.id],
                                                            option[c.id]])
     as_user(client, login, outsider)
-    assert "Only residents registered in 和平社区" in client.get(path).text
+    refused = client.get(path).text
+    assert "Only residents verified in 和平社区" in refused
+    assert 'href="/resident/residence"' in refused  # where to get verified
     vote(client, path, [option[d.id]])
     assert fresh(db, VoterRecord, (ballot.id, outsider.id)) is None
 
