@@ -15,7 +15,7 @@ from app.documents import public as documents_views  # noqa: E402,F401
 from app.evaluation import public as evaluation_views  # noqa: E402,F401
 from app.implementation import public as implementation_views  # noqa: E402,F401
 from app.opendata import public as opendata_views  # noqa: E402,F401
-from app.public import privacy  # noqa: E402,F401  (the privacy notice)
+from app.public import privacy as privacy_views  # noqa: E402,F401  (the privacy notice)
 from app.public import routes  # noqa: E402,F401
 from app.requests import public as requests_views  # noqa: E402,F401
 from app.shortlist import public as shortlist_views  # noqa: E402,F401
