@@ -31,9 +31,9 @@ from app.implementation.support import today
 from proposals.collection.services import ProposalDraft, submit_proposal
 from proposals.cycles.services import create_cycle
 from proposals.cycles.stages import Stage
-from tests.functional.builders import community_place, png_bytes
+from tests.functional.builders import community_place, live_in, png_bytes
 from votes.casting import create_ballot, open_ballot
-from votes.people import Assembly, Role, add_member, register_user
+from votes.people import Assembly, Role, add_member, find_user, register_user
 from votes.rules import BallotRules, ThresholdBase
 
 pytestmark = pytest.mark.e2e
@@ -413,6 +413,15 @@ def step_implementation(watched, server, journey, admin, clerk):
 
 # --- 5. evaluation ------------------------------------------------------------------------------
 
+def verified_at_the_counter(app, username):
+    """The resident shows their papers at 和平社区's service station (居民登记): only a
+    verified resident rates as a resident."""
+    with app.app_context():
+        db = get_session()
+        live_in(db, find_user(db, username), "和平社区")
+        db.commit()
+
+
 def step_evaluation(watched, server, journey, admin, resident, public):
     cycle_id = journey["cycle"]
     advance(admin, server, cycle_id, "项目评价")
@@ -445,7 +454,7 @@ def step_evaluation(watched, server, journey, admin, resident, public):
            ).to_contain_text("100")
 
 
-def test_the_whole_pipeline_in_chinese(watched, live_server, journey):
+def test_the_whole_pipeline_in_chinese(watched, live_server, live_app, journey):
     resident, proposal_id = step_collection(watched, live_server, journey)
     admin, clerk = step_shortlist(watched, live_server, journey, proposal_id)
     public = step_ballot(watched, live_server, journey, clerk)
@@ -453,6 +462,7 @@ def test_the_whole_pipeline_in_chinese(watched, live_server, journey):
     resident.goto(f"{live_server}/proposals/{proposal_id}")
     expect(resident.locator(".proposal .badge")).to_have_text("已票决通过")
     step_implementation(watched, live_server, journey, admin, clerk)
+    verified_at_the_counter(live_app, "e2e-journey-resident")
     step_evaluation(watched, live_server, journey, admin, resident, public)
 
 

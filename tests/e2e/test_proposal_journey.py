@@ -35,6 +35,9 @@ def collecting(live_app):
         submit_proposal(db, resident, cycle, ProposalDraft(
             title="老旧小区加装电梯", description="六层楼没有电梯。", category="housing",
             community=community_place(db, "和平社区")))
+        # Two streets' communities to choose from, so the street list shows.
+        community_place(db, "幸福社区", street="长江街道")
+        community_place(db, "光明社区", street="黄河街道")
         db.commit()
         return cycle.id
 
@@ -53,8 +56,9 @@ def test_a_resident_is_shown_similar_proposals_and_submits_one(page, live_server
     suggestion.wait_for(timeout=5000)
     page.get_by_label("具体需求和理由").fill("老人上下楼很困难，希望加装电梯。")
     page.get_by_label("类别").select_option("housing")
-    page.get_by_label("街道").fill("长江街道")
-    page.get_by_label("社区").fill("幸福社区")
+    # The street list (static/js/places.js) narrows the communities to its own.
+    page.locator("#community-street").select_option(label="长江街道")
+    page.locator("#community").select_option("幸福社区")
     page.get_by_role("button", name="提交建议").click()
     page.wait_for_url("**/proposals/*")
     assert page.locator("h1").inner_text() == "为我们小区加装电梯"
