@@ -197,6 +197,44 @@ def read_header(
     return positions, errors
 
 
+@dataclass
+class Sheet:
+    """A sheet read whole: each row's number (as Excel shows it) and its cells by column
+    name, the header as written per column, and the problems of the file as a whole."""
+
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    positions: dict[str, tuple[int, str]] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def read_sheet(data: bytes, filename: str, columns: tuple[Column, ...]) -> Sheet:
+    """The file, its header and its rows (at most MAX_ROWS), each cell's text stripped;
+    `errors` says why there are no rows when there are none."""
+    sheet = Sheet()
+    try:
+        table = read_table(data, filename)
+    except SheetError as error:
+        sheet.errors.append(error.error)
+        return sheet
+    if not table:
+        sheet.errors.append(RowError(0, None, "empty_file"))
+        return sheet
+    header_row, header = table[0]
+    sheet.positions, sheet.errors = read_header(header_row, header, columns)
+    if sheet.errors:
+        return sheet
+    body = table[1:]
+    if not body:
+        sheet.errors.append(RowError(0, None, "empty_file"))
+    elif len(body) > MAX_ROWS:
+        sheet.errors.append(RowError(0, None, "too_many_rows", {"max": MAX_ROWS}))
+    else:
+        sheet.rows = [(number, {name: (cells[i] if i < len(cells) else "").strip()
+                                for name, (i, _written) in sheet.positions.items()})
+                      for number, cells in body]
+    return sheet
+
+
 # --- values ----------------------------------------------------------------
 
 

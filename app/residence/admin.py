@@ -16,12 +16,9 @@ from app.residence.forms import ActionForm, KeeperForm, PlaceForm, PlacesImportF
 from app.residence.support import render, show
 from proposals.sheets import (
     MAX_BYTES,
-    MAX_ROWS,
     Column,
     RowError,
-    SheetError,
-    read_header,
-    read_table,
+    read_sheet,
     template_csv,
 )
 from votes.base import DomainError
@@ -64,30 +61,12 @@ class Report:
 def read_places(data: bytes, filename: str) -> Report:
     """The whole sheet checked: its header, every row's level, and every row as the rules
     of places would take it after the rows above it."""
-    report = Report()
-    try:
-        table = read_table(data, filename)
-    except SheetError as error:
-        report.errors.append(error.error)
-        return report
-    if not table:
-        report.errors.append(RowError(0, None, "empty_file"))
-        return report
-    header_row, header = table[0]
-    positions, report.errors = read_header(header_row, header, COLUMNS)
+    sheet = read_sheet(data, filename, COLUMNS)
+    report, positions = Report(errors=sheet.errors), sheet.positions
     if report.errors:
         return report
-    body = table[1:]
-    if not body:
-        report.errors.append(RowError(0, None, "empty_file"))
-        return report
-    if len(body) > MAX_ROWS:
-        report.errors.append(RowError(0, None, "too_many_rows", {"max": MAX_ROWS}))
-        return report
     numbers = []
-    for number, cells in body:
-        values = {name: (cells[i] if i < len(cells) else "").strip()
-                  for name, (i, _written) in positions.items()}
+    for number, values in sheet.rows:
         level = LEVELS.get(values.get("level", "").lower())
         if level is None:
             report.errors.append(RowError(number, positions["level"][1], "unknown_level"))

@@ -16,12 +16,9 @@ from app.residence.forms import RosterImportForm
 from app.residence.support import kept_community, render
 from proposals.sheets import (
     MAX_BYTES,
-    MAX_ROWS,
     Column,
     RowError,
-    SheetError,
-    read_header,
-    read_table,
+    read_sheet,
     template_csv,
 )
 from votes.people import User
@@ -49,30 +46,12 @@ class Report:
 def read_roster(data: bytes, filename: str, community: Place) -> Report:
     """The whole sheet checked: its header, then every row as the roster's rules take it
     (a number well formed, once in the file, on no other community's roster)."""
-    report = Report()
-    try:
-        table = read_table(data, filename)
-    except SheetError as error:
-        report.errors.append(error.error)
-        return report
-    if not table:
-        report.errors.append(RowError(0, None, "empty_file"))
-        return report
-    header_row, header = table[0]
-    positions, report.errors = read_header(header_row, header, COLUMNS)
+    sheet = read_sheet(data, filename, COLUMNS)
+    report, positions = Report(errors=sheet.errors), sheet.positions
     if report.errors:
         return report
-    body = table[1:]
-    if not body:
-        report.errors.append(RowError(0, None, "empty_file"))
-        return report
-    if len(body) > MAX_ROWS:
-        report.errors.append(RowError(0, None, "too_many_rows", {"max": MAX_ROWS}))
-        return report
     numbers = []
-    for number, cells in body:
-        values = {name: (cells[i] if i < len(cells) else "").strip()
-                  for name, (i, _written) in positions.items()}
+    for number, values in sheet.rows:
         report.rows.append(RosterRow(values.get("name", ""), values.get("mobile", ""),
                                      values.get("address") or None))
         numbers.append(number)
