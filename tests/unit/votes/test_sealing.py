@@ -72,7 +72,10 @@ def test_every_box_of_a_ballot_has_one_length_and_none_shows_its_tracker():
     boxes = [sealing.seal(public, t, c, option_count=3) for t, c in ballots]
     assert len({len(b) for b in boxes}) == 1
     for (tracker, choices), box in zip(ballots, boxes, strict=True):
-        assert tracker.encode() not in box and choices.encode() not in box
+        # An empty ballot's "{}" is two bytes, which random ciphertext holds now and then
+        # by chance: only plaintexts long enough to mean something are looked for.
+        assert tracker.encode() not in box
+        assert len(choices) < 8 or choices.encode() not in box
     # The same ballot sealed twice gives unrelated boxes: a box cannot be recognised.
     again = sealing.seal(public, *ballots[0], option_count=3)
     assert again != boxes[0]
